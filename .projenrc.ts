@@ -1,0 +1,125 @@
+import { awscdk, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+/**
+ * aws-cdk-lib version the library is built and tested against, and the floor
+ * of its peer dependency: `Validations.of(scope).acknowledge(...)`, which the
+ * constructs use to ship their cdk-nag acknowledgments, and cdk-nag 3.x both
+ * need a recent 2.x.
+ */
+const CDK_VERSION = '2.276.0';
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-production-webapp',
+  description:
+    'A production-grade three-tier web architecture on AWS in a few lines of CDK: ' +
+    'VPC, ALB + Auto Scaling, RDS PostgreSQL Multi-AZ, ElastiCache, CloudFront + WAF, S3, CloudWatch and CloudTrail, ' +
+    'secure and compliant (AwsSolutions, HIPAA, NIST 800-53 R5, PCI DSS) by default.',
+  author: 'cdk-production-webapp maintainers',
+  authorAddress: 'maintainers@cdk-production-webapp.dev',
+  repositoryUrl: 'https://github.com/cdk-production-webapp/cdk-production-webapp',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  stability: 'experimental',
+
+  cdkVersion: CDK_VERSION,
+  constructsVersion: '10.5.1',
+  jsiiVersion: '~6.0.0',
+
+  keywords: [
+    'cdk', 'awscdk', 'aws-cdk', 'aws', 'construct-library', 'three-tier', 'web-application', 'production',
+    'vpc', 'nat-gateway', 'network-acl', 'alb', 'application-load-balancer', 'auto-scaling', 'ec2',
+    'rds', 'postgresql', 'multi-az', 'elasticache', 'redis', 'cloudfront', 'waf', 'route53',
+    's3', 'cloudwatch', 'cloudtrail', 'sns', 'compliance', 'cdk-nag', 'hipaa', 'nist', 'pci-dss',
+  ],
+
+  // Five languages: npm is implicit; NuGet is configured and built only where a .NET SDK exists.
+  publishToPypi: {
+    distName: 'cdk-production-webapp',
+    module: 'cdk_production_webapp',
+  },
+  publishToMaven: {
+    mavenGroupId: 'io.github.cdk-production-webapp',
+    mavenArtifactId: 'cdk-production-webapp',
+    javaPackage: 'io.github.cdkproductionwebapp',
+    mavenServerId: 'central-ossrh',
+  },
+  publishToNuget: {
+    packageId: 'CdkProductionWebApp',
+    dotNetNamespace: 'CdkProductionWebApp',
+  },
+  publishToGo: {
+    moduleName: 'github.com/cdk-production-webapp/cdk-production-webapp-go',
+  },
+
+  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2.1148.1', 'ts-node'],
+
+  // CI is `.ci/run` (it runs the README's Quick start); no hosted workflows.
+  github: false,
+  release: false,
+  sampleCode: false,
+
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'scripts'],
+    // One tsconfig (tsconfig.dev.json) covers src, test and examples; the project service only finds files
+    // named tsconfig.json.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
+  },
+  docgen: true,
+  tsconfigDevFile: 'tsconfig.dev.json',
+  tsconfigDev: {
+    compilerOptions: {
+      isolatedModules: true,
+    },
+    include: ['examples/**/*.ts', '.projenrc.ts'],
+  },
+  typecheckTests: true,
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      // ts-jest transpiles each file alone (isolatedModules in tsconfig.dev.json); type checking is the
+      // `tsc --noEmit -p tsconfig.dev.json` step of the test task.
+      coverageProvider: 'v8',
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
+    },
+  },
+
+  gitignore: ['cdk.out/', '.venv/', '*.pyc', '__pycache__/', '.jsii.tabl.json', '/test-reports/', '/coverage/', '/.tmp/'],
+});
+
+for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/rosetta/', '/cdk.out/', '.jsii.tabl.json', '/tsconfig.dev.json']) {
+  project.addPackageIgnore(pattern);
+}
+
+// README snippets compile in every language: jsii-rosetta checks them against rosetta/default.ts-fixture.
+const rosetta = project.addTask('rosetta:extract', {
+  description: 'Compile the README snippets with jsii-rosetta (strict) for every jsii language',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.postCompileTask.spawn(rosetta);
+
+// NuGet is configured; the .NET SDK may be missing (it is on the development machines and in CI).
+const dotnet = project.tasks.tryFind('package:dotnet');
+if (dotnet) {
+  dotnet.reset();
+  dotnet.exec(
+    'if command -v dotnet >/dev/null 2>&1; then jsii-pacmak -v --target dotnet; ' +
+    'else echo "package:dotnet: skipped: no .NET SDK on this machine (the NuGet target stays configured)"; fi',
+  );
+}
+
+// The main job of the Quick start: synthesize the examples app, print stacks, resources and compliance findings.
+project.addTask('example', {
+  description: 'Synthesize the example system in examples/ and print a summary (stacks, resources, compliance findings)',
+  cwd: 'examples',
+  steps: [
+    { exec: 'rm -rf cdk.out && cdk synth --quiet' },
+    { exec: 'ts-node --project ../tsconfig.dev.json summary.ts cdk.out' },
+  ],
+});
+
+project.synth();
