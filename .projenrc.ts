@@ -1,13 +1,18 @@
-import { awscdk, javascript } from 'projen';
+import { DependencyType, awscdk, javascript } from 'projen';
 import { UpdateSnapshot } from 'projen/lib/javascript';
 
 /**
- * aws-cdk-lib version the library is built and tested against, and the floor
- * of its peer dependency: `Validations.of(scope).acknowledge(...)`, which the
- * constructs use to ship their cdk-nag acknowledgments, and cdk-nag 3.x both
- * need a recent 2.x.
+ * The oldest aws-cdk-lib the library supports: the floor of its peer dependency in every language.
+ *
+ * 2.263.0 has everything the constructs use (`Validations.of(scope).acknowledge(...)` for the cdk-nag acknowledgments
+ * they ship, the `@aws-cdk/core:validateAgainstDefaultRules` flag) and is the newest version that PyPI, npm and Maven
+ * Central's version index all serve, so that `pip install` and Maven's range resolution work for Python and Java users.
+ * CI runs the unit tests against this floor too.
  */
-const CDK_VERSION = '2.276.0';
+const CDK_FLOOR = '2.263.0';
+
+/** The aws-cdk-lib we develop and test against. */
+const CDK_DEV_VERSION = '2.276.0';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-production-webapp',
@@ -24,7 +29,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   projenrcTs: true,
   stability: 'experimental',
 
-  cdkVersion: CDK_VERSION,
+  cdkVersion: CDK_FLOOR,
+  // The dev dependency is the version we develop on, not the floor (see below).
+  peerDependencyOptions: { pinnedDevDependency: false },
   constructsVersion: '10.5.1',
   jsiiVersion: '~6.0.0',
 
@@ -91,6 +98,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.venv/', '*.pyc', '__pycache__/', '.jsii.tabl.json', '/test-reports/', '/coverage/', '/.tmp/'],
 });
 
+// Develop on the newest aws-cdk-lib; users may use anything from the floor up.
+project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUILD);
+project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
+
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/rosetta/', '/cdk.out/', '.jsii.tabl.json', '/tsconfig.dev.json']) {
   project.addPackageIgnore(pattern);
 }
@@ -106,10 +117,7 @@ project.postCompileTask.spawn(rosetta);
 const dotnet = project.tasks.tryFind('package:dotnet');
 if (dotnet) {
   dotnet.reset();
-  dotnet.exec(
-    'if command -v dotnet >/dev/null 2>&1; then jsii-pacmak -v --target dotnet; ' +
-    'else echo "package:dotnet: skipped: no .NET SDK on this machine (the NuGet target stays configured)"; fi',
-  );
+  dotnet.exec('bash scripts/package-dotnet.sh');
 }
 
 // The main job of the Quick start: synthesize the examples app, print stacks, resources and compliance findings.
@@ -120,6 +128,12 @@ project.addTask('example', {
     { exec: 'rm -rf cdk.out && cdk synth --quiet' },
     { exec: 'ts-node --project ../tsconfig.dev.json summary.ts cdk.out' },
   ],
+});
+
+// The unit tests against the floor of the peer dependency, so that the floor we publish is one we test.
+project.addTask('test:cdk-floor', {
+  description: `Run the unit tests against the oldest supported aws-cdk-lib (${CDK_FLOOR}) in a scratch copy`,
+  exec: 'bash scripts/test-cdk-floor.sh',
 });
 
 project.synth();

@@ -1,0 +1,88 @@
+"""Smoke test of the cdk_production_webapp Python package.
+
+Synthesizes two stacks with NetworkFoundation through the jsii Python bindings and checks the
+CloudFormation templates. Run by scripts/python-smoke.sh in a fresh virtualenv; ends with the line
+`python smoke: N passed, M failed` and exits 1 if anything failed.
+"""
+
+import sys
+import tempfile
+import traceback
+
+EXPECTED_VPC_CIDR = "10.0.0.0/16"
+EXPECTED_SUBNET_CIDRS = sorted([
+    "10.0.1.0/24", "10.0.2.0/24",    # public
+    "10.0.10.0/24", "10.0.11.0/24",  # application
+    "10.0.20.0/24", "10.0.21.0/24",  # data
+])
+
+passed = 0
+failures = []
+
+
+def check(label, ok, detail=""):
+    global passed
+    if ok:
+        passed += 1
+    else:
+        failures.append(f"{label}{': ' + detail if detail else ''}")
+        print(f"  FAIL {label}{': ' + detail if detail else ''}")
+
+
+def resources_of_type(template, resource_type):
+    return [r for r in template.get("Resources", {}).values() if r.get("Type") == resource_type]
+
+
+def check_stack(assembly, stack_name, expected_nat_gateways):
+    template = assembly.get_stack_by_name(stack_name).template
+    resources = template.get("Resources", {})
+
+    vpcs = resources_of_type(template, "AWS::EC2::VPC")
+    check(f"{stack_name}: exactly one AWS::EC2::VPC", len(vpcs) == 1, f"found {len(vpcs)}")
+    vpc_cidr = vpcs[0].get("Properties", {}).get("CidrBlock") if len(vpcs) == 1 else None
+    check(f"{stack_name}: VPC CidrBlock is {EXPECTED_VPC_CIDR}", vpc_cidr == EXPECTED_VPC_CIDR, f"got {vpc_cidr!r}")
+
+    subnets = resources_of_type(template, "AWS::EC2::Subnet")
+    check(f"{stack_name}: 6 AWS::EC2::Subnet", len(subnets) == 6, f"found {len(subnets)}")
+    subnet_cidrs = sorted(str(s.get("Properties", {}).get("CidrBlock")) for s in subnets)
+    check(f"{stack_name}: subnet CidrBlocks are {EXPECTED_SUBNET_CIDRS}", subnet_cidrs == EXPECTED_SUBNET_CIDRS,
+          f"got {subnet_cidrs}")
+
+    nat_gateways = resources_of_type(template, "AWS::EC2::NatGateway")
+    check(f"{stack_name}: {expected_nat_gateways} AWS::EC2::NatGateway", len(nat_gateways) == expected_nat_gateways,
+          f"found {len(nat_gateways)}")
+
+    print(f"{stack_name}: {len(resources)} resources ({len(vpcs)} VPC, {len(subnets)} subnets, "
+          f"{len(nat_gateways)} NAT gateways)")
+
+
+def main(outdir):
+    import aws_cdk
+    import cdk_production_webapp as webapp
+
+    app = aws_cdk.App(outdir=outdir, context={"@aws-cdk/core:validateAgainstDefaultRules": True})
+
+    stack = aws_cdk.Stack(app, "PerAzNatStack")
+    webapp.NetworkFoundation(stack, "Network")
+
+    stack2 = aws_cdk.Stack(app, "SingleNatStack")
+    webapp.NetworkFoundation(stack2, "Network", nat_strategy=webapp.NatStrategy.single(), max_azs=2)
+
+    assembly = app.synth()
+    print(f"synthesized cloud assembly in {assembly.directory}")
+
+    check_stack(assembly, "PerAzNatStack", expected_nat_gateways=2)
+    check_stack(assembly, "SingleNatStack", expected_nat_gateways=1)
+
+
+if __name__ == "__main__":
+    try:
+        with tempfile.TemporaryDirectory(prefix="python-smoke-cdk.out.") as outdir:
+            main(outdir)
+    except Exception:  # noqa: BLE001 - any error is a failed smoke test, reported with its traceback
+        traceback.print_exc()
+        failures.append("unexpected exception (see traceback above)")
+    for failure in failures:
+        print(f"FAILED: {failure}")
+    print(f"python smoke: {passed} passed, {len(failures)} failed")
+    sys.exit(1 if failures else 0)
