@@ -2,6 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { NatBinding } from './private/nat-binding';
+import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 
 /**
@@ -113,16 +114,15 @@ export class NatStrategy {
         };
       case 'instance': {
         const instanceType = this.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.NANO);
-        return {
-          natGateways: count,
-          natGatewayProvider: ec2.NatProvider.instanceV2({
-            instanceType,
-            machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: cpuTypeOf(instanceType) }),
-            // NAT instances forward for the VPC only; nothing from the internet may open connections.
-            defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
-            associatePublicIpAddress: true,
-          }),
-        };
+        const provider = ec2.NatProvider.instanceV2({
+          instanceType,
+          machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: cpuTypeOf(instanceType) }),
+          // NAT instances forward for the VPC only; nothing from the internet may open connections.
+          defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+          // A NAT instance forwards with its own public address, which it needs from boot (its user data installs iptables).
+          associatePublicIpAddress: true,
+        });
+        return { natGateways: count, natGatewayProvider: provider, configure: () => hardenNatInstances(provider) };
       }
     }
   }
@@ -134,6 +134,30 @@ export class NatStrategy {
       throw propError(scope,
         `natStrategy: NatStrategy.${this.label}() creates ${count} NAT gateway(s) but eipAllocationIds has ${ids.length} ` +
         `(${JSON.stringify(ids)}); give exactly one allocation ID per NAT gateway, in Availability Zone order.`);
+    }
+  }
+}
+
+/**
+ * Gives each NAT instance what a managed NAT gateway has built in: an encrypted root volume, IMDSv2 only and
+ * detailed monitoring; and acknowledges the findings that are what a NAT instance is.
+ */
+function hardenNatInstances(provider: ec2.NatInstanceProviderV2) {
+  for (const instance of provider.gatewayInstances) {
+    const cfn = instance.instance;
+    cfn.monitoring = true;
+    cfn.metadataOptions = { httpTokens: 'required', httpPutResponseHopLimit: 1 };
+    cfn.blockDeviceMappings = [{ deviceName: '/dev/xvda', ebs: { encrypted: true, volumeType: 'gp3' } }];
+    acknowledgeFinding(cfn, 'AwsSolutions-EC29',
+      'A NAT instance is the target of its AZ\'s default route, so it cannot sit in an Auto Scaling group; termination ' +
+      'protection would stop CloudFormation from replacing it when its AMI or instance type changes.');
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      acknowledgeFinding(cfn, `${pack}-EC2InstanceNoPublicIp`,
+        'A NAT instance translates the private subnets\' egress to its own public address: without one it cannot work. ' +
+        'It sits in a public subnet behind a security group that admits only traffic from the VPC.');
+      acknowledgeFinding(cfn, `${pack}-EC2InstancesInVPC`,
+        'The NAT instance is in a public subnet of this VPC: its subnet is set on its network interface (needed to ' +
+        'associate the public address), which this rule does not read.');
     }
   }
 }

@@ -249,6 +249,7 @@ export class NetworkFoundation extends Construct {
     });
     this.availabilityZones = this.vpc.availabilityZones;
     this.validateResolvedAzs(azCount);
+    nat.configure?.();
 
     this.publicSubnets = { subnetGroupName: NetworkFoundation.PUBLIC_SUBNET_GROUP };
     this.applicationSubnets = { subnetGroupName: NetworkFoundation.APPLICATION_SUBNET_GROUP };

@@ -1,11 +1,11 @@
-import { Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DataSubnetPlacement, NatStrategy, NetworkFoundation, NetworkFoundationProps } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
-import { strictStack } from '../util';
+import { strictStack, templateRuleFindings } from '../util';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 
@@ -275,6 +275,10 @@ describe('NetworkFoundation', () => {
       expect(formatFindings(complianceFindings(stack.node.root))).toEqual([]);
     });
 
+    test('raises no finding of aws-cdk-lib\'s built-in CloudFormation rules, warnings included', () => {
+      expect(templateRuleFindings(stack.node.root as App)).toEqual([]);
+    });
+
     test('stateful resources keep their logical IDs', () => {
       expect(Object.keys(resources(template, 'AWS::KMS::Key'))).toEqual(['NetworkFlowLogKeyF785E5F9']);
       expect(Object.keys(resources(template, 'AWS::Logs::LogGroup'))).toEqual(['NetworkFlowLogGroup4F8CEEEF']);
@@ -345,21 +349,35 @@ describe('NetworkFoundation', () => {
       template.hasResourceProperties('AWS::EC2::NatGateway', { AllocationId: 'eipalloc-2' });
     });
 
-    test('NatStrategy.instances(): a Graviton NAT instance per AZ with source/dest check off', () => {
+    test('NatStrategy.instances(): a hardened Graviton NAT instance per AZ', () => {
       const { template } = synth({ natStrategy: NatStrategy.instances() }, strictStack({ env: ENV }));
       template.resourceCountIs('AWS::EC2::NatGateway', 0);
       template.resourceCountIs('AWS::EC2::Instance', 2);
-      template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't4g.nano', SourceDestCheck: false });
+      template.hasResourceProperties('AWS::EC2::Instance', {
+        InstanceType: 't4g.nano',
+        ImageId: { Ref: Match.stringLikeRegexp('al2023amikernel.*arm64') },
+        SourceDestCheck: false,
+        Monitoring: true,
+        MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { Encrypted: true, VolumeType: 'gp3' } }],
+      });
+      // Outbound only: nothing from the internet may open a connection to a NAT instance.
+      const natGroups = Object.values(resources(template, 'AWS::EC2::SecurityGroup'));
+      expect(natGroups).toHaveLength(1);
+      expect(natGroups[0].Properties.SecurityGroupIngress ?? []).toEqual([]);
       const natRoutes = Object.values(resources(template, 'AWS::EC2::Route')).filter(r => r.Properties.InstanceId);
       expect(natRoutes).toHaveLength(2);
     });
 
-    test('NatStrategy.instances({ perAz: false, instanceType }) : one instance of that type', () => {
+    test('NatStrategy.instances({ perAz: false, instanceType }): one instance of that type, AMI of its architecture', () => {
       const { template } = synth({
         natStrategy: NatStrategy.instances({ perAz: false, instanceType: new ec2.InstanceType('t3.micro') }),
       }, strictStack({ env: ENV }));
       template.resourceCountIs('AWS::EC2::Instance', 1);
-      template.hasResourceProperties('AWS::EC2::Instance', { InstanceType: 't3.micro' });
+      template.hasResourceProperties('AWS::EC2::Instance', {
+        InstanceType: 't3.micro',
+        ImageId: { Ref: Match.stringLikeRegexp('al2023amikernel.*x8664') },
+      });
     });
 
     test('NatStrategy.none(): no NAT, no route out of the application subnets, and a warning', () => {
@@ -434,7 +452,14 @@ describe('NetworkFoundation', () => {
       const interfaces = Object.entries(resources(template, 'AWS::EC2::VPCEndpoint'))
         .filter(([, e]) => e.Properties.VpcEndpointType === 'Interface');
       expect(interfaces.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['NetworkVpcSsmEndpoint', 'NetworkVpcSsmmessagesEndpoint']);
+      const groups = Object.entries(resources(template, 'AWS::EC2::SecurityGroup'));
+      expect(groups).toHaveLength(1);
+      const [groupId, group] = groups[0];
+      expect(group.Properties.SecurityGroupIngress).toEqual([
+        { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, CidrIp: '10.0.0.0/16', Description: 'HTTPS from the VPC' },
+      ]);
       for (const [, endpoint] of interfaces) {
+        expect(endpoint.Properties.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [groupId, 'GroupId'] }]);
         expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
         expect(endpoint.Properties.SubnetIds.map((s: any) => s.Ref).every((s: string) => /ApplicationSubnet/.test(s))).toBe(true);
       }
@@ -483,9 +508,11 @@ describe('NetworkFoundation', () => {
       ['four-subnet layout', { dataSubnetPlacement: DataSubnetPlacement.APPLICATION }, {}],
       ['dual stack', { ipv6: true }, {}],
       ['three AZs', { maxAzs: 3 }, { env: ENV }],
-    ])('compliance holds with %s', (_name, props, stackProps) => {
+      ['NAT instances', { natStrategy: NatStrategy.instances() }, { env: ENV }],
+    ])('compliance and template rules hold with %s', (_name, props, stackProps) => {
       const { stack } = synth(props, strictStack(stackProps));
       expect(formatFindings(complianceFindings(stack.node.root))).toEqual([]);
+      expect(templateRuleFindings(stack.node.root as App)).toEqual([]);
     });
   });
 

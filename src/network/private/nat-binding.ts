@@ -8,4 +8,6 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 export interface NatBinding {
   readonly natGateways: number;
   readonly natGatewayProvider?: ec2.NatProvider;
+  /** Called once the VPC exists, to finish the NAT devices (NAT instances are hardened here). */
+  readonly configure?: () => void;
 }
