@@ -68,11 +68,36 @@ def main(outdir):
     stack2 = aws_cdk.Stack(app, "SingleNatStack")
     webapp.NetworkFoundation(stack2, "Network", nat_strategy=webapp.NatStrategy.single(), max_azs=2)
 
+    web_stack = aws_cdk.Stack(app, "WebTierStack", env=aws_cdk.Environment(region="eu-west-1"))
+    network = webapp.NetworkFoundation(web_stack, "Network")
+    webapp.ScalableWebTier(
+        web_stack, "Web",
+        vpc=network.vpc,
+        scaling=webapp.FleetScaling.cpu_steps(scale_out_cpu_percent=75),
+        health_check=webapp.WebTierHealthCheck(path="/ready"),
+    )
+
     assembly = app.synth()
     print(f"synthesized cloud assembly in {assembly.directory}")
 
     check_stack(assembly, "PerAzNatStack", expected_nat_gateways=2)
     check_stack(assembly, "SingleNatStack", expected_nat_gateways=1)
+    check_web_tier(assembly, "WebTierStack")
+
+
+def check_web_tier(assembly, stack_name):
+    template = assembly.get_stack_by_name(stack_name).template
+    groups = resources_of_type(template, "AWS::AutoScaling::AutoScalingGroup")
+    check(f"{stack_name}: one Auto Scaling group of 2 to 6", len(groups) == 1
+          and groups[0]["Properties"].get("MinSize") == "2" and groups[0]["Properties"].get("MaxSize") == "6",
+          f"got {[g.get('Properties', {}).get('MinSize') for g in groups]}")
+    target_groups = resources_of_type(template, "AWS::ElasticLoadBalancingV2::TargetGroup")
+    paths = [t["Properties"].get("HealthCheckPath") for t in target_groups]
+    check(f"{stack_name}: health check path /ready (struct from Python)", paths == ["/ready"], f"got {paths}")
+    thresholds = sorted(a["Properties"].get("Threshold") for a in resources_of_type(template, "AWS::CloudWatch::Alarm"))
+    check(f"{stack_name}: CPU step alarms at 30 and 75 (static factory from Python)", thresholds == [30, 75],
+          f"got {thresholds}")
+    print(f"{stack_name}: {len(template.get('Resources', {}))} resources")
 
 
 if __name__ == "__main__":

@@ -2,3 +2,7 @@
 export * from './network/nat-strategy';
 export * from './network/subnet-cidr-plan';
 export * from './network/network-foundation';
+
+// Web tier
+export * from './web-tier/fleet-scaling';
+export * from './web-tier/scalable-web-tier';

@@ -10,6 +10,7 @@ import { SubnetCidrPlan } from './subnet-cidr-plan';
 import { Ipv4Cidr, contains, isNetworkAddress, networkOf, overlaps, parseCidr, subBlock } from '../core/cidr';
 import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
+import { createLogEncryptionKey } from '../core/log-encryption';
 
 /**
  * Where the database and the cache live.
@@ -271,7 +272,8 @@ export class NetworkFoundation extends Construct {
 
     if (props.flowLogs ?? true) {
       const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-      this.flowLogKey = props.flowLogEncryptionKey ?? this.createFlowLogKey(removalPolicy);
+      this.flowLogKey = props.flowLogEncryptionKey
+        ?? createLogEncryptionKey(this, 'FlowLogKey', `Encrypts the VPC flow logs of ${this.node.path}`, removalPolicy);
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
         encryptionKey: this.flowLogKey,
         retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -572,26 +574,6 @@ export class NetworkFoundation extends Construct {
     });
     // The policy above is the role's whole permission set: FlowLog's own inline grant is not wanted.
     return role.withoutPolicyUpdates();
-  }
-
-  private createFlowLogKey(removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'FlowLogKey', {
-      description: `Encrypts the VPC flow logs of ${this.node.path}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    key.addToResourcePolicy(new iam.PolicyStatement({
-      sid: 'AllowCloudWatchLogsForThisAccountsLogGroups',
-      principals: [new iam.ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
-      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-      resources: ['*'],
-      conditions: {
-        ArnLike: {
-          'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*`,
-        },
-      },
-    }));
-    return key;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
