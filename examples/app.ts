@@ -12,7 +12,7 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { NetworkFoundation, ScalableWebTier } from '../src';
+import { NetworkFoundation, ResilientDataTier, ScalableWebTier } from '../src';
 
 const app = new App();
 
@@ -24,7 +24,7 @@ const certificateArn: string | undefined = app.node.tryGetContext('certificateAr
 
 const stack = new Stack(app, 'WebApp', {
   env,
-  description: 'cdk-production-webapp example: the network and web tiers of the three-tier architecture',
+  description: 'cdk-production-webapp example: the network, web and data tiers of the three-tier architecture',
 });
 const network = new NetworkFoundation(stack, 'Network');
 const web = new ScalableWebTier(stack, 'Web', {
@@ -33,6 +33,12 @@ const web = new ScalableWebTier(stack, 'Web', {
   // Without a certificate the load balancer stays internal until SecureEdge (CloudFront) fronts it.
   internetFacing: certificateArn !== undefined,
 });
+
+// The data tier, reachable from the web tier on the database and cache ports only; the instances may read the
+// two connection secrets and nothing else.
+const data = new ResilientDataTier(stack, 'Data', { vpc: network.vpc });
+data.allowConnectionsFrom(web);
+data.grantReadSecrets(web.role);
 
 if (!certificateArn) {
   // Until the example has an edge tier, a run without a certificate serves plain HTTP inside the VPC only.

@@ -6,3 +6,8 @@ export * from './network/network-foundation';
 // Web tier
 export * from './web-tier/fleet-scaling';
 export * from './web-tier/scalable-web-tier';
+
+// Data tier
+export * from './data-tier/cache-engine';
+export * from './data-tier/replicated-cache';
+export * from './data-tier/resilient-data-tier';

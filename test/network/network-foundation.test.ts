@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DataSubnetPlacement, NatStrategy, NetworkFoundation, NetworkFoundationProps } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
+import { idOf } from '../template';
 import { strictStack, templateRuleFindings } from '../util';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -43,11 +44,6 @@ function aclEntries(template: Template, aclLogicalIdPrefix: string): string[] {
     .sort();
 }
 
-function logicalIdOf(template: Template, type: string, pattern: RegExp): string {
-  const ids = Object.keys(resources(template, type)).filter(id => pattern.test(id));
-  expect(ids).toHaveLength(1);
-  return ids[0];
-}
 
 describe('NetworkFoundation', () => {
   describe('defaults (architecture sections 4-9, 17)', () => {
@@ -89,9 +85,9 @@ describe('NetworkFoundation', () => {
     });
 
     test('public subnets route 0.0.0.0/0 to the internet gateway', () => {
-      const igw = logicalIdOf(template, 'AWS::EC2::InternetGateway', /IGW/);
+      const igw = idOf(template, 'AWS::EC2::InternetGateway', /IGW/);
       for (const az of [1, 2]) {
-        const routeTable = logicalIdOf(template, 'AWS::EC2::RouteTable', new RegExp(`PublicSubnet${az}RouteTable`));
+        const routeTable = idOf(template, 'AWS::EC2::RouteTable', new RegExp(`PublicSubnet${az}RouteTable`));
         template.hasResourceProperties('AWS::EC2::Route', {
           RouteTableId: { Ref: routeTable },
           DestinationCidrBlock: '0.0.0.0/0',
@@ -105,19 +101,19 @@ describe('NetworkFoundation', () => {
       template.resourceCountIs('AWS::EC2::EIP', 2);
       for (const az of [1, 2]) {
         template.hasResourceProperties('AWS::EC2::NatGateway', {
-          SubnetId: { Ref: logicalIdOf(template, 'AWS::EC2::Subnet', new RegExp(`PublicSubnet${az}Subnet`)) },
-          AllocationId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::EIP', new RegExp(`PublicSubnet${az}EIP`)), 'AllocationId'] },
+          SubnetId: { Ref: idOf(template, 'AWS::EC2::Subnet', new RegExp(`PublicSubnet${az}Subnet`)) },
+          AllocationId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::EIP', new RegExp(`PublicSubnet${az}EIP`)), 'AllocationId'] },
         });
       }
     });
 
     test('each application subnet has its own route table, routed to the NAT gateway of its own AZ', () => {
       for (const az of [1, 2]) {
-        const routeTable = logicalIdOf(template, 'AWS::EC2::RouteTable', new RegExp(`ApplicationSubnet${az}RouteTable`));
+        const routeTable = idOf(template, 'AWS::EC2::RouteTable', new RegExp(`ApplicationSubnet${az}RouteTable`));
         template.hasResourceProperties('AWS::EC2::Route', {
           RouteTableId: { Ref: routeTable },
           DestinationCidrBlock: '0.0.0.0/0',
-          NatGatewayId: { Ref: logicalIdOf(template, 'AWS::EC2::NatGateway', new RegExp(`PublicSubnet${az}NATGateway`)) },
+          NatGatewayId: { Ref: idOf(template, 'AWS::EC2::NatGateway', new RegExp(`PublicSubnet${az}NATGateway`)) },
         });
       }
     });
@@ -176,11 +172,11 @@ describe('NetworkFoundation', () => {
 
     test('each NACL is associated with its tier\'s subnets', () => {
       for (const [acl, tier] of [['Public', 'Public'], ['Application', 'Application'], ['Data', 'Data']]) {
-        const aclId = logicalIdOf(template, 'AWS::EC2::NetworkAcl', new RegExp(`^Network${acl}NetworkAcl`));
+        const aclId = idOf(template, 'AWS::EC2::NetworkAcl', new RegExp(`^Network${acl}NetworkAcl`));
         for (const az of [1, 2]) {
           template.hasResourceProperties('AWS::EC2::SubnetNetworkAclAssociation', {
             NetworkAclId: { Ref: aclId },
-            SubnetId: { Ref: logicalIdOf(template, 'AWS::EC2::Subnet', new RegExp(`${tier}Subnet${az}Subnet`)) },
+            SubnetId: { Ref: idOf(template, 'AWS::EC2::Subnet', new RegExp(`${tier}Subnet${az}Subnet`)) },
           });
         }
       }
@@ -190,8 +186,8 @@ describe('NetworkFoundation', () => {
     });
 
     test('flow logs: all traffic to a KMS-encrypted log group kept one year', () => {
-      const key = logicalIdOf(template, 'AWS::KMS::Key', /FlowLogKey/);
-      const group = logicalIdOf(template, 'AWS::Logs::LogGroup', /FlowLogGroup/);
+      const key = idOf(template, 'AWS::KMS::Key', /FlowLogKey/);
+      const group = idOf(template, 'AWS::Logs::LogGroup', /FlowLogGroup/);
       template.hasResourceProperties('AWS::EC2::FlowLog', {
         ResourceType: 'VPC',
         TrafficType: 'ALL',
@@ -234,10 +230,10 @@ describe('NetworkFoundation', () => {
         PolicyDocument: {
           Statement: [Match.objectLike({
             Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-            Resource: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Logs::LogGroup', /FlowLogGroup/), 'Arn'] },
+            Resource: { 'Fn::GetAtt': [idOf(template, 'AWS::Logs::LogGroup', /FlowLogGroup/), 'Arn'] },
           })],
         },
-        Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', /FlowLogRole/) }],
+        Roles: [{ Ref: idOf(template, 'AWS::IAM::Role', /FlowLogRole/) }],
       });
     });
 
@@ -262,7 +258,7 @@ describe('NetworkFoundation', () => {
     test('the default security group is stripped of its rules', () => {
       template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
       template.hasResourceProperties('Custom::VpcRestrictDefaultSG', {
-        DefaultSecurityGroupId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::EC2::VPC', /Vpc/), 'DefaultSecurityGroup'] },
+        DefaultSecurityGroupId: { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::VPC', /Vpc/), 'DefaultSecurityGroup'] },
       });
     });
 
@@ -282,7 +278,7 @@ describe('NetworkFoundation', () => {
     test('stateful resources keep their logical IDs', () => {
       expect(Object.keys(resources(template, 'AWS::KMS::Key'))).toEqual(['NetworkFlowLogKeyF785E5F9']);
       expect(Object.keys(resources(template, 'AWS::Logs::LogGroup'))).toEqual(['NetworkFlowLogGroup4F8CEEEF']);
-      expect(logicalIdOf(template, 'AWS::EC2::VPC', /Vpc/)).toBe('NetworkVpc7FB7348F');
+      expect(idOf(template, 'AWS::EC2::VPC', /Vpc/)).toBe('NetworkVpc7FB7348F');
     });
   });
 
@@ -337,7 +333,7 @@ describe('NetworkFoundation', () => {
     test('NatStrategy.single(): one gateway shared by both application subnets', () => {
       const { template } = synth({ natStrategy: NatStrategy.single() });
       template.resourceCountIs('AWS::EC2::NatGateway', 1);
-      const nat = logicalIdOf(template, 'AWS::EC2::NatGateway', /NATGateway/);
+      const nat = idOf(template, 'AWS::EC2::NatGateway', /NATGateway/);
       const natRoutes = Object.values(resources(template, 'AWS::EC2::Route')).filter(r => r.Properties.NatGatewayId);
       expect(natRoutes.map(r => r.Properties.NatGatewayId)).toEqual([{ Ref: nat }, { Ref: nat }]);
     });
@@ -435,7 +431,7 @@ describe('NetworkFoundation', () => {
       template.resourceCountIs('AWS::KMS::Key', 1);
       template.hasResourceProperties('AWS::Logs::LogGroup', {
         RetentionInDays: 731,
-        KmsKeyId: { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::KMS::Key', /MyKey/), 'Arn'] },
+        KmsKeyId: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', /MyKey/), 'Arn'] },
       });
       template.hasResource('AWS::Logs::LogGroup', { DeletionPolicy: 'Delete' });
     });

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { FleetScaling, NetworkFoundation, ScalableWebTier, ScalableWebTierProps } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
+import { idOf, only } from '../template';
 import { strictStack, templateRuleFindings } from '../util';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -29,16 +30,6 @@ function synth(props: Partial<ScalableWebTierProps> = {}, options: { withCertifi
     : undefined;
   const web = new ScalableWebTier(stack, 'Web', { vpc: network.vpc, certificate, ...props });
   return { stack, network, web, template: Template.fromStack(stack) };
-}
-
-function only(template: Template, type: string, pattern: RegExp = /.*/): [string, any] {
-  const matches = Object.entries(template.findResources(type)).filter(([id]) => pattern.test(id));
-  expect(matches.map(([id]) => id)).toHaveLength(1);
-  return matches[0];
-}
-
-function idOf(template: Template, type: string, pattern: RegExp): string {
-  return only(template, type, pattern)[0];
 }
 
 describe('ScalableWebTier', () => {
