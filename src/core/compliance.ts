@@ -8,5 +8,13 @@ import { IConstruct } from 'constructs';
  * narrowest construct that holds the finding.
  */
 export function acknowledgeFinding(scope: IConstruct, ruleId: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id: ruleId, reason });
+  try {
+    Validations.of(scope).acknowledge({ id: ruleId, reason });
+  } catch (error) {
+    // aws-cdk-lib before 2.27x rejects IDs with more than one '::', and cdk-nag's finding IDs can hold several
+    // ('AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/…]'). Record the acknowledgment in the same
+    // construct metadata that acknowledge() writes and cdk-nag reads.
+    if (!(error instanceof Error) || !error.message.includes("The '::' delimiter is reserved")) throw error;
+    scope.node.addMetadata(Validations.ACKNOWLEDGED_RULES_METADATA_KEY, { [ruleId]: reason });
+  }
 }
