@@ -6,13 +6,17 @@
  * `cdk.json` turns on aws-cdk-lib's built-in CloudFormation rules, so a template error fails it too.
  *
  * Context (all optional):
- *   region          the region of the stacks (default: the CLI's region, else us-east-1)
- *   certificateArn  an ACM certificate in that region for the load balancer's HTTPS listener
+ *   region        the region of the stacks (default: the CLI's region, else us-east-1); outside us-east-1 the
+ *                 edge adds a us-east-1 companion stack for CloudFront's certificate and web ACL
+ *   domainName    the site's name, e.g. www.example.com (with hostedZoneId and zoneName)
+ *   hostedZoneId  the public hosted zone of domainName
+ *   zoneName      the name of that zone, e.g. example.com
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { NetworkFoundation, ResilientDataTier, ScalableWebTier } from '../src';
+import { NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../src';
 
 const app = new App();
 
@@ -20,34 +24,61 @@ const env = {
   account: process.env.CDK_DEFAULT_ACCOUNT,
   region: app.node.tryGetContext('region') ?? process.env.CDK_DEFAULT_REGION ?? 'us-east-1',
 };
-const certificateArn: string | undefined = app.node.tryGetContext('certificateArn');
+const domainName: string | undefined = app.node.tryGetContext('domainName');
+const hostedZoneId: string | undefined = app.node.tryGetContext('hostedZoneId');
+const zoneName: string | undefined = app.node.tryGetContext('zoneName');
 
 const stack = new Stack(app, 'WebApp', {
   env,
-  description: 'cdk-production-webapp example: the network, web and data tiers of the three-tier architecture',
+  description: 'cdk-production-webapp example: the three-tier architecture (network, web, data, edge)',
 });
 const network = new NetworkFoundation(stack, 'Network');
+
+// With a domain: HTTPS from viewers to CloudFront and from CloudFront to the load balancer (origin.<domain>).
+const hostedZone = domainName && hostedZoneId && zoneName
+  ? route53.HostedZone.fromHostedZoneAttributes(stack, 'HostedZone', { hostedZoneId, zoneName })
+  : undefined;
+const originDomainName = hostedZone ? `origin.${zoneName}` : undefined;
+const originCertificate = hostedZone && originDomainName
+  ? new acm.Certificate(stack, 'OriginCertificate', {
+    domainName: originDomainName,
+    validation: acm.CertificateValidation.fromDns(hostedZone),
+  })
+  : undefined;
+
 const web = new ScalableWebTier(stack, 'Web', {
   vpc: network.vpc,
-  certificate: certificateArn ? acm.Certificate.fromCertificateArn(stack, 'Certificate', certificateArn) : undefined,
-  // Without a certificate the load balancer stays internal until SecureEdge (CloudFront) fronts it.
-  internetFacing: certificateArn !== undefined,
+  certificate: originCertificate,
+  // CloudFront's web ACL filters all traffic before it reaches the load balancer.
+  regionalWebAcl: false,
 });
 
-// The data tier, reachable from the web tier on the database and cache ports only; the instances may read the
-// two connection secrets and nothing else.
 const data = new ResilientDataTier(stack, 'Data', { vpc: network.vpc });
 data.allowConnectionsFrom(web);
 data.grantReadSecrets(web.role);
 
-if (!certificateArn) {
-  // Until the example has an edge tier, a run without a certificate serves plain HTTP inside the VPC only.
+new SecureEdge(stack, 'Edge', {
+  loadBalancer: web.loadBalancer,
+  domainName: hostedZone ? domainName : undefined,
+  hostedZone,
+  originDomainName,
+});
+
+// The load balancer's own web ACL is off because CloudFront's filters the traffic.
+for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) {
+  Validations.of(web.loadBalancer).acknowledge({
+    id: `${pack}-ALBWAFEnabled`,
+    reason: 'The load balancer sits behind CloudFront, whose AWS WAF web ACL (SecureEdge) filters all requests.',
+  });
+}
+if (!hostedZone) {
+  // Without a domain there is no certificate for the load balancer: CloudFront reaches it over HTTP.
   for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
     for (const rule of ['ALBHttpToHttpsRedirection', 'ELBv2ACMCertificateRequired']) {
       Validations.of(web.httpListener).acknowledge({
         id: `${pack}-${rule}`,
-        reason: 'Example run without -c certificateArn: the load balancer is internal (reachable only inside the VPC) ' +
-          'and serves HTTP; pass an ACM certificate ARN for HTTPS.',
+        reason: 'Example run without a domain: viewers use HTTPS to CloudFront, which reaches the load balancer over ' +
+          'HTTP; pass -c domainName=... -c hostedZoneId=... -c zoneName=... for HTTPS end to end.',
       });
     }
   }

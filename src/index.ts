@@ -11,3 +11,6 @@ export * from './web-tier/scalable-web-tier';
 export * from './data-tier/cache-engine';
 export * from './data-tier/replicated-cache';
 export * from './data-tier/resilient-data-tier';
+
+// Edge
+export * from './edge/secure-edge';

@@ -15,6 +15,7 @@ import { FleetScaling } from './fleet-scaling';
 import { bootstrapCommands } from './private/bootstrap';
 import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
+import { createLogBucket } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { createWebAcl } from '../core/web-acl';
@@ -448,7 +449,12 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
       http2Enabled: true,
       crossZoneEnabled: true,
     });
-    this.accessLogsBucket = props.accessLogsBucket ?? this.createAccessLogsBucket(removalPolicy);
+    this.accessLogsBucket = props.accessLogsBucket ?? createLogBucket(this, 'AccessLogsBucket', {
+      holds: 'the load balancer\'s access logs',
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      expirationDays: 90,
+      removalPolicy,
+    });
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix ?? 'alb');
 
     const peers = props.loadBalancerIngressPeers
@@ -618,38 +624,6 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
   // ---------------------------------------------------------------------------------------------------------------
   // Resources
   // ---------------------------------------------------------------------------------------------------------------
-
-  private createAccessLogsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
-    const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      // ELB access log delivery writes only to SSE-S3 buckets.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      enforceSSL: true,
-      versioned: true,
-      lifecycleRules: [{
-        id: 'ExpireAccessLogs',
-        expiration: Duration.days(90),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
-      }],
-      removalPolicy,
-    });
-    const resource = bucket.node.defaultChild!;
-    acknowledgeFinding(resource, 'AwsSolutions-S1',
-      'This bucket holds the load balancer\'s access logs; logging its own access would log the log deliveries.');
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-      acknowledgeFinding(resource, `${pack}-S3BucketLoggingEnabled`,
-        'This bucket holds the load balancer\'s access logs; logging its own access would log the log deliveries.');
-      acknowledgeFinding(resource, `${pack}-S3DefaultEncryptionKMS`,
-        'Elastic Load Balancing delivers access logs only to buckets encrypted with SSE-S3; SSE-KMS is not supported.');
-    }
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
-      acknowledgeFinding(resource, `${pack}-S3BucketReplicationEnabled`,
-        'Load balancer access logs are operational telemetry kept 90 days; they are not replicated to a second region.');
-    }
-    return bucket;
-  }
 
   private createRole(): ManagedPolicyRole {
     const role = new ManagedPolicyRole(this, 'InstanceRole', {

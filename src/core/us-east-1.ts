@@ -1,0 +1,226 @@
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Lazy, Stack, Stage, Token,
+} from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { Construct, IConstruct } from 'constructs';
+import { CROSS_REGION_READER_CODE } from './cross-region-reader/handler-code';
+import { propError } from './errors';
+
+/** The region CloudFront takes its viewer certificates and CLOUDFRONT-scope web ACLs from. */
+export const US_EAST_1 = 'us-east-1';
+
+/** Type of the custom resource that reads a value back from us-east-1; also its provider's ID in the stack. */
+export const CROSS_REGION_READER_TYPE = 'Custom::CdkProductionWebappCrossRegionReader';
+
+/** The SSM hierarchy, in us-east-1, under which the values are handed over. */
+export const CROSS_REGION_PARAMETER_PREFIX = '/cdk-production-webapp/cross-region';
+
+/** Suffix of the companion stack's construct ID and name. */
+const COMPANION_SUFFIX = '-us-east-1';
+
+// SSM Parameter Store limits: 15 hierarchy levels, and 1011 characters for the name with its ARN prefix
+// (arn:<partition>:ssm:us-east-1:<account>:parameter is at most 60 of them).
+const SSM_MAX_LEVELS = 15;
+const SSM_MAX_NAME_LENGTH = 940;
+// CloudFormation stack names have at most 128 characters; stack and parameter descriptions, 1024.
+const MAX_STACK_NAME_LENGTH = 128;
+const MAX_DESCRIPTION_LENGTH = 1024;
+
+/** Whether `scope`'s stack is in us-east-1 (a resolved region: an environment-agnostic stack is not). */
+export function isInUsEast1(scope: IConstruct): boolean {
+  const region = Stack.of(scope).region;
+  return !Token.isUnresolved(region) && region === US_EAST_1;
+}
+
+/**
+ * The us-east-1 stack that holds a stack's CloudFront-global resources: the stack itself when it is in us-east-1,
+ * else a companion stack created once per (stage, parent stack), in the parent's account, which the parent depends on.
+ *
+ * As `cloudfront.experimental.EdgeFunction` does, but named after the parent stack and its region, so that the same
+ * stack deployed to several regions (or under several names) of one account gets one companion each.
+ */
+export function usEast1Scope(scope: Construct): Stack {
+  const stack = Stack.of(scope);
+  if (isInUsEast1(stack)) return stack;
+
+  const parent = topLevelStack(stack);
+  if (Token.isUnresolved(parent.region)) {
+    throw propError(scope, `stack ${parent.node.path} has no region at synthesis (environment-agnostic), but CloudFront takes `
+      + 'its certificate and web ACL from us-east-1: set env.region on the stack (and env.account, for the us-east-1 '
+      + 'companion stack that a stack in another region gets).');
+  }
+  const stage = Stage.of(parent);
+  if (!stage) {
+    throw propError(scope, `stack ${parent.node.path} must belong to an App or a Stage, which will hold its us-east-1 companion stack.`);
+  }
+
+  const id = companionId(parent, stage);
+  const existing = stage.node.tryFindChild(id);
+  if (existing && !(Stack.isStack(existing) && existing.region === US_EAST_1)) {
+    throw propError(scope, `the ID ${id} of the us-east-1 companion stack of ${parent.node.path} is taken by ${existing.node.path}; rename it.`);
+  }
+  const companion = (existing as Stack | undefined) ?? new Stack(stage, id, {
+    env: { region: US_EAST_1, account: parent.account },
+    stackName: Token.isUnresolved(parent.stackName)
+      ? undefined
+      : fitWithHash(`${parent.stackName}-${parent.region}${COMPANION_SUFFIX}`, MAX_STACK_NAME_LENGTH),
+    description: fitWithHash(`The us-east-1 resources (CloudFront certificate, web ACL) of stack ${parent.node.path} in ${parent.region}.`,
+      MAX_DESCRIPTION_LENGTH),
+    tags: parent.tags.tagValues(),
+    terminationProtection: parent.terminationProtection,
+  });
+  parent.addStackDependency(companion, 'CloudFront reads its certificate and web ACL from the us-east-1 companion stack');
+  return companion;
+}
+
+/**
+ * Makes a string produced in `consumer`'s us-east-1 stack (`usEast1Scope(consumer)`; typically a token of a resource
+ * there) usable in `consumer`'s own stack.
+ *
+ * In us-east-1, that is the same stack: the value comes back unchanged. Elsewhere, the companion stack writes it into
+ * an SSM String parameter (named after the stack, its region and `consumer`'s path, under
+ * `CROSS_REGION_PARAMETER_PREFIX`), and a `Custom::CdkProductionWebappCrossRegionReader` resource, `id` under
+ * `consumer`, reads it back at deployment; the result is that resource's `Value` attribute. The reader re-reads
+ * whenever the definitions of the companion resources the value refers to change, which covers their replacement.
+ */
+export function crossRegionValue(consumer: Construct, id: string, value: string): string {
+  if (isInUsEast1(consumer)) return value;
+  const companion = usEast1Scope(consumer);
+  const stack = Stack.of(consumer);
+  const parent = topLevelStack(stack);
+
+  const prefix = parameterPrefix(parent);
+  const relativePath = [...consumer.node.scopes.slice(parent.node.scopes.length).map(c => c.node.id), id];
+  const parameterName = parameterNameOf(prefix, relativePath);
+  const values = companion.node.tryFindChild('CrossRegionValues') as Construct | undefined
+    ?? new Construct(companion, 'CrossRegionValues');
+  new ssm.StringParameter(values, relativePath.join('.'), {
+    parameterName,
+    stringValue: value,
+    description: fitWithHash(`${id} of ${consumer.node.path}, read by its stack in ${parent.region}`, MAX_DESCRIPTION_LENGTH),
+  });
+
+  const reader = new CustomResource(consumer, id, {
+    resourceType: CROSS_REGION_READER_TYPE,
+    serviceToken: readerServiceToken(stack, prefix),
+    properties: {
+      Region: US_EAST_1,
+      ParameterName: parameterName,
+      RefreshToken: definitionHash(companion, value),
+    },
+  });
+  return reader.getAttString('Value');
+}
+
+/** The stack that deploys `stack`: itself, or the top-level parent of a nested stack. */
+function topLevelStack(stack: Stack): Stack {
+  let top = stack;
+  while (top.nestedStackParent) top = top.nestedStackParent;
+  return top;
+}
+
+/** `<parent's path in its stage, dashed>-us-east-1`: unique in the stage, stable while the parent's path is. */
+function companionId(parent: Stack, stage: Stage): string {
+  const relative = parent.node.scopes.slice(stage.node.scopes.length).map(c => c.node.id).join('-');
+  return `${relative.replace(/[^A-Za-z0-9-]/g, '-')}${COMPANION_SUFFIX}`;
+}
+
+/** `/cdk-production-webapp/cross-region/<region>/<stack name>`: the parameters one stack reads, and only those. */
+function parameterPrefix(parent: Stack): string {
+  // Stack names are unique in an account and region, so two deployments of one app never share a parameter.
+  const stackPart = Token.isUnresolved(parent.stackName) ? parent.node.path : parent.stackName;
+  return `${CROSS_REGION_PARAMETER_PREFIX}/${parent.region}/${sanitize(stackPart)}`;
+}
+
+function parameterNameOf(prefix: string, relativePath: string[]): string {
+  const levels = [...prefix.split('/').slice(1), ...relativePath.map(sanitize)];
+  if (levels.length > SSM_MAX_LEVELS) {
+    levels.splice(SSM_MAX_LEVELS - 1, levels.length, levels.slice(SSM_MAX_LEVELS - 1).join('.'));
+  }
+  return fitWithHash(`/${levels.join('/')}`, SSM_MAX_NAME_LENGTH);
+}
+
+/** The characters an SSM parameter name allows, besides `/`. */
+function sanitize(segment: string): string {
+  return segment.replace(/[^\w.-]/g, '_');
+}
+
+/** `text`, or when longer than `maxLength` its start and a hash of the whole. */
+function fitWithHash(text: string, maxLength: number): string {
+  if (text.length <= maxLength) return text;
+  const hash = sha256(text).slice(0, 16);
+  return `${text.slice(0, maxLength - hash.length - 1)}-${hash}`;
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * The service token of the stack's reader provider, which may call ssm:GetParameter on the parameters under `prefix`
+ * in us-east-1 and nothing else.
+ */
+function readerServiceToken(stack: Stack, prefix: string): string {
+  // CustomResourceProvider copies the code directory into its own staging directory, and hashes it, when it is
+  // created: the directory is only needed during this call.
+  const codeDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-production-webapp-cross-region-reader-'));
+  try {
+    fs.writeFileSync(path.join(codeDirectory, 'index.js'), CROSS_REGION_READER_CODE);
+    return CustomResourceProvider.getOrCreate(stack, CROSS_REGION_READER_TYPE, {
+      codeDirectory,
+      runtime: CustomResourceProviderRuntime.NODEJS_24_X,
+      description: 'Reads the values that the us-east-1 companion stack hands over in SSM Parameter Store',
+      policyStatements: [{
+        Effect: 'Allow',
+        Action: 'ssm:GetParameter',
+        Resource: stack.formatArn({
+          service: 'ssm',
+          region: US_EAST_1,
+          resource: 'parameter',
+          resourceName: `${prefix.slice(1)}/*`,
+        }),
+      }],
+    });
+  } finally {
+    fs.rmSync(codeDirectory, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A hash of `value` and of the definitions of the companion resources it refers to, resolved at synthesis.
+ *
+ * The value is only known at deployment, and a reader re-reads only when its properties change: this changes when a
+ * referenced resource is renamed or redefined, which includes every change that replaces it (and so its ARN).
+ */
+function definitionHash(companion: Stack, value: string): string {
+  return Lazy.string({
+    produce: () => {
+      const resolved = companion.resolve(value);
+      const logicalIds = new Set<string>();
+      collectLogicalIds(resolved, logicalIds);
+      const definitions = companion.node.findAll()
+        .filter((c): c is CfnResource => CfnResource.isCfnResource(c) && Stack.of(c) === companion)
+        .filter(resource => logicalIds.has(companion.resolve(resource.logicalId)))
+        .map(resource => companion.resolve(resource._toCloudFormation()));
+      return sha256(JSON.stringify([resolved, definitions]));
+    },
+  });
+}
+
+/** The logical IDs that `Ref` and `Fn::GetAtt` name anywhere in a resolved value. */
+function collectLogicalIds(resolved: unknown, into: Set<string>): void {
+  if (Array.isArray(resolved)) {
+    resolved.forEach(item => collectLogicalIds(item, into));
+  } else if (resolved && typeof resolved === 'object') {
+    for (const [key, item] of Object.entries(resolved)) {
+      if (key === 'Ref' && typeof item === 'string') into.add(item);
+      if (key === 'Fn::GetAtt' && Array.isArray(item) && typeof item[0] === 'string') into.add(item[0]);
+      if (key === 'Fn::GetAtt' && typeof item === 'string') into.add(item.split('.')[0]);
+      collectLogicalIds(item, into);
+    }
+  }
+}

@@ -1,0 +1,482 @@
+import { Annotations, Duration, Names, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { acknowledgeFinding } from '../core/compliance';
+import { propError } from '../core/errors';
+import { createLogBucket } from '../core/log-bucket';
+import { createLogEncryptionKey } from '../core/log-encryption';
+import { crossRegionValue, usEast1Scope } from '../core/us-east-1';
+import { createWebAcl } from '../core/web-acl';
+
+/**
+ * Properties of a `SecureEdge`.
+ */
+export interface SecureEdgeProps {
+  /**
+   * The load balancer that serves the application, e.g. `ScalableWebTier.loadBalancer`.
+   */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /**
+   * The site's domain name, e.g. 'www.example.com' or 'example.com'. With `hostedZone`, the construct requests an
+   * ACM certificate for it in us-east-1 (validated by DNS in the zone) and points A and AAAA alias records at the
+   * distribution.
+   *
+   * @default - the distribution's own *.cloudfront.net domain, with a warning
+   */
+  readonly domainName?: string;
+
+  /**
+   * The public hosted zone that holds `domainName` (and `originDomainName`). In a stack outside us-east-1 its ID and
+   * name must be literals (e.g. `route53.HostedZone.fromHostedZoneAttributes`), because the certificate is validated
+   * from the us-east-1 companion stack.
+   *
+   * @default - none; required with `domainName`
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * Whether `www.<domainName>` is served too (certificate name and alias records): use it when `domainName` is the apex.
+   *
+   * @default false
+   */
+  readonly includeWww?: boolean;
+
+  /**
+   * The DNS name CloudFront uses to reach the load balancer over HTTPS, e.g. 'origin.example.com'. The load balancer
+   * must serve a certificate for it (`ScalableWebTier`'s `certificate`); when it lies in `hostedZone`, the construct
+   * creates its alias record.
+   *
+   * @default - CloudFront reaches the load balancer's own DNS name over HTTP, with a warning
+   */
+  readonly originDomainName?: string;
+
+  /**
+   * Whether Route 53 checks the origin's health over HTTPS (on `originDomainName`, path `originHealthCheckPath`).
+   *
+   * @default false
+   */
+  readonly originHealthCheck?: boolean;
+
+  /**
+   * Path of the origin health check.
+   *
+   * @default '/health'
+   */
+  readonly originHealthCheckPath?: string;
+
+  /**
+   * Bucket of the static assets, served under `staticPathPatterns` through origin access control. It must be created
+   * in this app, so that its bucket policy can admit this distribution.
+   *
+   * @default - a new bucket: versioned, SSE-S3, public access blocked, TLS only, access-logged
+   */
+  readonly staticAssetsBucket?: s3.IBucket;
+
+  /**
+   * Paths served from the static assets bucket; each must start with `/`.
+   *
+   * @default ['/static/*']
+   */
+  readonly staticPathPatterns?: string[];
+
+  /**
+   * Bucket of the distribution's access logs (and of the static bucket's server access logs, when this construct
+   * creates that bucket). CloudFront standard logging needs ACLs enabled on it.
+   *
+   * @default - a new bucket: SSE-S3, versioned, public access blocked, TLS only, logs deleted after 90 days
+   */
+  readonly logsBucket?: s3.IBucket;
+
+  /**
+   * Which edge locations serve the distribution.
+   *
+   * @default cloudfront.PriceClass.PRICE_CLASS_ALL - every edge location, for global users (architecture section 2)
+   */
+  readonly priceClass?: cloudfront.PriceClass;
+
+  /**
+   * Content-Security-Policy header sent with every response.
+   *
+   * @default - none: a policy must fit the application
+   */
+  readonly contentSecurityPolicy?: string;
+
+  /**
+   * Custom error responses.
+   *
+   * @default - none
+   */
+  readonly errorResponses?: cloudfront.ErrorResponse[];
+
+  /**
+   * Countries the distribution serves or refuses.
+   *
+   * @default - no restriction
+   */
+  readonly geoRestriction?: cloudfront.GeoRestriction;
+
+  /**
+   * Requests one client IP may make in 5 minutes before the web ACL blocks it (at least 10).
+   *
+   * @default 2000
+   */
+  readonly rateLimitPerFiveMinutes?: number;
+
+  /**
+   * ARN of an existing CLOUDFRONT-scope web ACL (in us-east-1) to use instead of creating one.
+   *
+   * @default - a new web ACL in us-east-1
+   */
+  readonly webAclArn?: string;
+
+  /**
+   * Retention of the WAF log group.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * What happens to the buckets, keys and log groups this construct creates when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The edge of the architecture (sections 2, 3 and 15): a CloudFront distribution in front of the load balancer,
+ * with static paths served from S3 through origin access control, security headers, and an AWS WAF web ACL.
+ *
+ * CloudFront only accepts web ACLs from us-east-1: when the stack is elsewhere, the web ACL is created in a
+ * us-east-1 companion stack that this construct adds to the app and wires in.
+ *
+ * @example
+ * declare const web: ScalableWebTier;
+ * const edge = new SecureEdge(this, 'Edge', { loadBalancer: web.loadBalancer });
+ */
+export class SecureEdge extends Construct {
+  /** The default static paths. */
+  public static readonly DEFAULT_STATIC_PATH_PATTERNS = ['/static/*'];
+
+  /** The CloudFront distribution. */
+  public readonly distribution: cloudfront.Distribution;
+  /** ARN of the CLOUDFRONT-scope web ACL that protects the distribution. */
+  public readonly webAclArn: string;
+  /** The bucket of the static assets. */
+  public readonly staticAssetsBucket: s3.IBucket;
+  /** The bucket of the access logs. */
+  public readonly logsBucket: s3.IBucket;
+  /** The security headers policy of every response. */
+  public readonly responseHeadersPolicy: cloudfront.ResponseHeadersPolicy;
+  /** ARN of the viewer certificate (in us-east-1), when a domain is given. */
+  public readonly certificateArn?: string;
+  /** The alias records that point the domain (and www) at the distribution. */
+  public readonly records: route53.IRecordSet[];
+  /** The URL of the site: https:// and the domain, or the distribution's domain. */
+  public readonly url: string;
+  /** The Route 53 health check of the origin, if enabled. */
+  public readonly originHealthCheck?: route53.CfnHealthCheck;
+
+  constructor(scope: Construct, id: string, props: SecureEdgeProps) {
+    super(scope, id);
+    const staticPaths = props.staticPathPatterns ?? SecureEdge.DEFAULT_STATIC_PATH_PATTERNS;
+    this.validateStaticPaths(staticPaths);
+    this.validateStaticBucket(props.staticAssetsBucket);
+    const rateLimit = props.rateLimitPerFiveMinutes ?? 2000;
+    this.validateRateLimit(rateLimit);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.validateDomain(props);
+    const domainNames = props.domainName
+      ? [props.domainName, ...(props.includeWww ? [`www.${props.domainName}`] : [])]
+      : [];
+
+    this.logsBucket = props.logsBucket ?? createLogBucket(this, 'LogsBucket', {
+      holds: 'the distribution\'s and the static bucket\'s access logs',
+      // CloudFront standard logging writes with an ACL grant to the awslogsdelivery account.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      expirationDays: 90,
+      removalPolicy,
+    });
+    this.staticAssetsBucket = props.staticAssetsBucket ?? this.createStaticAssetsBucket(removalPolicy);
+    this.webAclArn = props.webAclArn
+      ?? this.createWebAcl(rateLimit, props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy);
+
+    this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: `Security headers of ${this.node.path}`,
+      securityHeadersBehavior: {
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(730), includeSubdomains: true, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+        ...(props.contentSecurityPolicy
+          ? { contentSecurityPolicy: { contentSecurityPolicy: props.contentSecurityPolicy, override: true } }
+          : {}),
+      },
+    });
+
+    const applicationOrigin = props.originDomainName
+      ? new origins.HttpOrigin(props.originDomainName, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      })
+      : new origins.LoadBalancerV2Origin(props.loadBalancer, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY });
+    this.certificateArn = props.domainName && props.hostedZone
+      ? this.createCertificate(domainNames, props.hostedZone)
+      : undefined;
+    const staticOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.staticAssetsBucket);
+    const staticBehavior: cloudfront.BehaviorOptions = {
+      origin: staticOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: this.responseHeadersPolicy,
+      compress: true,
+    };
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `${Names.uniqueResourceName(this, { maxLength: 100 })}`,
+      defaultBehavior: {
+        origin: applicationOrigin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        // Dynamic content: nothing cached; the viewer's headers, cookies and query strings reach the application.
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: this.responseHeadersPolicy,
+        compress: true,
+      },
+      additionalBehaviors: Object.fromEntries(staticPaths.map(path => [path, staticBehavior])),
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2025,
+      priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_ALL,
+      enableLogging: true,
+      logBucket: this.logsBucket,
+      logFilePrefix: 'cloudfront/',
+      webAclId: this.webAclArn,
+      ...(this.certificateArn ? {
+        domainNames,
+        certificate: acm.Certificate.fromCertificateArn(this, 'ViewerCertificate', this.certificateArn),
+      } : {}),
+      errorResponses: props.errorResponses,
+      geoRestriction: props.geoRestriction,
+    });
+
+    if (!this.certificateArn) this.acknowledgeDefaultCertificate();
+    if (!props.originDomainName) this.warnPlainOrigin();
+    this.records = props.hostedZone ? this.createRecords(domainNames, props.hostedZone) : [];
+    if (props.hostedZone && props.originDomainName && isInZone(props.originDomainName, props.hostedZone.zoneName)) {
+      new route53.ARecord(this, 'OriginRecord', {
+        zone: props.hostedZone,
+        recordName: props.originDomainName,
+        target: route53.RecordTarget.fromAlias(new targets.LoadBalancerTarget(props.loadBalancer)),
+      });
+    }
+    if (props.originHealthCheck) {
+      this.originHealthCheck = this.createOriginHealthCheck(props.originDomainName, props.originHealthCheckPath ?? '/health');
+    }
+    this.url = `https://${props.domainName && this.certificateArn ? props.domainName : this.distribution.distributionDomainName}`;
+    if (!props.geoRestriction) {
+      acknowledgeFinding(this.distribution, 'AwsSolutions-CFR1',
+        'The architecture serves users worldwide (section 2); countries can be restricted with geoRestriction.');
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Resources
+  // ---------------------------------------------------------------------------------------------------------------
+
+  /** The viewer certificate: in us-east-1 (CloudFront's requirement), validated by DNS in the hosted zone. */
+  private createCertificate(domainNames: string[], zone: route53.IHostedZone): string {
+    const home = this.usEast1Home();
+    const zoneThere = Stack.of(home) === Stack.of(this)
+      ? zone
+      : route53.HostedZone.fromHostedZoneAttributes(home, 'HostedZone', {
+        hostedZoneId: zone.hostedZoneId,
+        zoneName: zone.zoneName,
+      });
+    const certificate = new acm.Certificate(home, 'Certificate', {
+      domainName: domainNames[0],
+      subjectAlternativeNames: domainNames.slice(1),
+      validation: acm.CertificateValidation.fromDns(zoneThere),
+    });
+    return crossRegionValue(this, 'CertificateArn', certificate.certificateArn);
+  }
+
+  private createRecords(domainNames: string[], zone: route53.IHostedZone): route53.IRecordSet[] {
+    const target = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+    return domainNames.flatMap((recordName, i) => {
+      const suffix = i === 0 ? '' : 'Www';
+      return [
+        new route53.ARecord(this, `AliasRecord${suffix}`, { zone, recordName, target }),
+        new route53.AaaaRecord(this, `AliasRecordIpv6${suffix}`, { zone, recordName, target }),
+      ];
+    });
+  }
+
+  private createOriginHealthCheck(originDomainName: string | undefined, path: string): route53.CfnHealthCheck {
+    if (!originDomainName) {
+      throw propError(this, 'originHealthCheck: true needs originDomainName, the HTTPS name of the load balancer to check.');
+    }
+    return new route53.CfnHealthCheck(this, 'OriginHealthCheck', {
+      healthCheckConfig: {
+        type: 'HTTPS',
+        fullyQualifiedDomainName: originDomainName,
+        port: 443,
+        resourcePath: path,
+        requestInterval: 30,
+        failureThreshold: 3,
+        enableSni: true,
+      },
+    });
+  }
+
+  /** Where the us-east-1 resources live: this construct in a us-east-1 stack, else its container in the companion stack. */
+  private usEast1Home(): Construct {
+    const stack = usEast1Scope(this);
+    if (stack === Stack.of(this)) return this;
+    const id = Names.uniqueId(this);
+    return (stack.node.tryFindChild(id) as Construct | undefined) ?? new Construct(stack, id);
+  }
+
+  private createWebAcl(rateLimit: number, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): string {
+    const home = this.usEast1Home();
+    const webAcl = createWebAcl(home, 'WebAcl', {
+      scope: 'CLOUDFRONT',
+      rateLimitPerFiveMinutes: rateLimit,
+      metricPrefix: Names.uniqueResourceName(this, { maxLength: 64 }),
+      logKey: createLogEncryptionKey(home, 'WebAclLogKey', `Encrypts the WAF logs of ${this.node.path}`, removalPolicy),
+      logRetention,
+      removalPolicy,
+    });
+    return crossRegionValue(this, 'WebAclArn', webAcl.attrArn);
+  }
+
+  private createStaticAssetsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'StaticAssetsBucket', {
+      // AES-256 as the architecture specifies (section 15); CloudFront reads it through origin access control.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.logsBucket,
+      serverAccessLogsPrefix: 'static-assets/',
+      lifecycleRules: [{
+        // Current objects stay servable; superseded versions move to Glacier after 90 days (architecture section 15).
+        id: 'ArchiveNoncurrentVersions',
+        noncurrentVersionTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
+        abortIncompleteMultipartUploadAfter: Duration.days(7),
+      }],
+      removalPolicy,
+    });
+    const resource = bucket.node.defaultChild!;
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      acknowledgeFinding(resource, `${pack}-S3DefaultEncryptionKMS`,
+        'The architecture specifies AES-256 (SSE-S3) for the static assets (section 15): public web content, read ' +
+        'only by this distribution through origin access control.');
+      acknowledgeFinding(resource, `${pack}-S3BucketReplicationEnabled`,
+        'Static assets are build output deployed from source control and versioned here; they are not replicated.');
+    }
+    return bucket;
+  }
+
+  /**
+   * The distribution's own *.cloudfront.net certificate admits TLSv1 from viewers whatever the minimum protocol
+   * version says; only a custom domain with its own certificate enforces TLS 1.2.
+   */
+  private acknowledgeDefaultCertificate() {
+    Annotations.of(this).addWarningV2('cdk-production-webapp:noCustomDomain',
+      'No domainName and hostedZone: the site is served on the distribution\'s own *.cloudfront.net domain, whose ' +
+      'certificate lets viewers connect with TLS 1.0 and 1.1. Give a domain and its hosted zone for TLS 1.2 or newer.');
+    const reason = 'No custom domain was given: the distribution uses its *.cloudfront.net certificate, with which ' +
+      'CloudFront cannot enforce a TLS 1.2 minimum; a warning (cdk-production-webapp:noCustomDomain) says so.';
+    acknowledgeFinding(this.distribution, 'AwsSolutions-CFR4', reason);
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      acknowledgeFinding(this.distribution, `${pack}-CloudFrontDistributionHttpsViewerNoOutdatedSSL`, reason);
+    }
+  }
+
+  private warnPlainOrigin() {
+    Annotations.of(this).addWarningV2('cdk-production-webapp:plainOrigin',
+      'No originDomainName: CloudFront reaches the load balancer over HTTP on its own DNS name. Give the load balancer ' +
+      'a certificate and pass its DNS name as originDomainName for HTTPS between CloudFront and the origin.');
+    acknowledgeFinding(this.distribution, 'AwsSolutions-CFR5',
+      'No originDomainName was given: the load balancer\'s own DNS name has no certificate, so CloudFront can only ' +
+      'reach it over HTTP; a warning (cdk-production-webapp:plainOrigin) says so.');
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Validation
+
+  private validateDomain(props: SecureEdgeProps) {
+    const zone = props.hostedZone;
+    if (props.domainName !== undefined && !zone) {
+      throw propError(this, `domainName: '${props.domainName}' needs hostedZone, the public zone that validates its ` +
+        'certificate and holds its records.');
+    }
+    if (zone && props.domainName === undefined) {
+      throw propError(this, `hostedZone: ${zone.node.path} is given without domainName; give the site's name in the zone.`);
+    }
+    for (const [prop, name] of [['domainName', props.domainName], ['originDomainName', props.originDomainName]] as const) {
+      if (name === undefined || Token.isUnresolved(name)) continue;
+      if (!DOMAIN_NAME.test(name) || name.length > 253) {
+        throw propError(this, `${prop}: '${name}' is not a valid domain name; use labels of letters, digits and hyphens ` +
+          "separated by dots, e.g. 'www.example.com'.");
+      }
+      if (prop === 'domainName' && zone && !Token.isUnresolved(zone.zoneName) && !isInZone(name, zone.zoneName)) {
+        throw propError(this, `domainName: '${name}' is outside the hosted zone '${zone.zoneName}'; use the zone's name ` +
+          'or a name under it.');
+      }
+    }
+    if (props.includeWww && props.domainName?.startsWith('www.')) {
+      throw propError(this, `includeWww: true would add 'www.${props.domainName}'; set domainName to the apex instead.`);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private validateStaticPaths(paths: string[]) {
+    if (paths.length === 0) {
+      throw propError(this, 'staticPathPatterns: [] serves nothing from the static bucket; give at least one path, ' +
+        "e.g. ['/static/*'].");
+    }
+    for (const path of paths) {
+      if (!Token.isUnresolved(path) && !path.startsWith('/')) {
+        throw propError(this, `staticPathPatterns: '${path}' must start with '/', e.g. '/static/*'.`);
+      }
+    }
+  }
+
+  private validateStaticBucket(bucket?: s3.IBucket) {
+    if (bucket && !Resource.isOwnedResource(bucket)) {
+      throw propError(this, `staticAssetsBucket: ${bucket.node.path} is imported, so its bucket policy cannot be changed ` +
+        'to admit this distribution (origin access control); pass a bucket created in this app, or omit it.');
+    }
+  }
+
+  private validateRateLimit(limit: number) {
+    if (Token.isUnresolved(limit)) return;
+    if (!Number.isInteger(limit) || limit < 10) {
+      throw propError(this, `rateLimitPerFiveMinutes: ${limit} is below what AWS WAF accepts; use a whole number of at least 10.`);
+    }
+  }
+}
+
+/** Labels of letters, digits and hyphens (not at either end), separated by dots; a trailing dot is not accepted. */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
+
+function isInZone(name: string, zoneName: string): boolean {
+  const zone = zoneName.replace(/\.$/, '').toLowerCase();
+  const host = name.toLowerCase();
+  return host === zone || host.endsWith(`.${zone}`);
+}
