@@ -16,7 +16,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../src';
+import { CloudFrontOriginAccess, NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../src';
 
 const app = new App();
 
@@ -46,9 +46,13 @@ const originCertificate = hostedZone && originDomainName
   })
   : undefined;
 
+// Only CloudFront reaches the load balancer: its origin-facing prefix list, and a secret header it sends.
+const originAccess = new CloudFrontOriginAccess(stack, 'OriginAccess');
+
 const web = new ScalableWebTier(stack, 'Web', {
   vpc: network.vpc,
   certificate: originCertificate,
+  cloudFrontOriginAccess: originAccess,
   // CloudFront's web ACL filters all traffic before it reaches the load balancer.
   regionalWebAcl: false,
 });
@@ -59,6 +63,7 @@ data.grantReadSecrets(web.role);
 
 new SecureEdge(stack, 'Edge', {
   loadBalancer: web.loadBalancer,
+  originAccess,
   domainName: hostedZone ? domainName : undefined,
   hostedZone,
   originDomainName,
@@ -78,7 +83,8 @@ if (!hostedZone) {
       Validations.of(web.httpListener).acknowledge({
         id: `${pack}-${rule}`,
         reason: 'Example run without a domain: viewers use HTTPS to CloudFront, which reaches the load balancer over ' +
-          'HTTP; pass -c domainName=... -c hostedZoneId=... -c zoneName=... for HTTPS end to end.',
+          'HTTP (only CloudFront can: prefix list and secret header); pass -c domainName=... -c hostedZoneId=... ' +
+          '-c zoneName=... for HTTPS end to end.',
       });
     }
   }

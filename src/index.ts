@@ -13,4 +13,5 @@ export * from './data-tier/replicated-cache';
 export * from './data-tier/resilient-data-tier';
 
 // Edge
+export * from './edge/cloudfront-origin-access';
 export * from './edge/secure-edge';

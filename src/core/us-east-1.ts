@@ -1,14 +1,12 @@
 import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import {
-  CfnResource, CustomResource, CustomResourceProvider, CustomResourceProviderRuntime, Lazy, Stack, Stage, Token,
+  CfnResource, CustomResource, Lazy, Stack, Stage, Token,
 } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
 import { CROSS_REGION_READER_CODE } from './cross-region-reader/handler-code';
 import { propError } from './errors';
+import { inlineProviderServiceToken } from './inline-provider';
 
 /** The region CloudFront takes its viewer certificates and CLOUDFRONT-scope web ACLs from. */
 export const US_EAST_1 = 'us-east-1';
@@ -165,29 +163,12 @@ function sha256(text: string): string {
  * in us-east-1 and nothing else.
  */
 function readerServiceToken(stack: Stack, prefix: string): string {
-  // CustomResourceProvider copies the code directory into its own staging directory, and hashes it, when it is
-  // created: the directory is only needed during this call.
-  const codeDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-production-webapp-cross-region-reader-'));
-  try {
-    fs.writeFileSync(path.join(codeDirectory, 'index.js'), CROSS_REGION_READER_CODE);
-    return CustomResourceProvider.getOrCreate(stack, CROSS_REGION_READER_TYPE, {
-      codeDirectory,
-      runtime: CustomResourceProviderRuntime.NODEJS_24_X,
-      description: 'Reads the values that the us-east-1 companion stack hands over in SSM Parameter Store',
-      policyStatements: [{
-        Effect: 'Allow',
-        Action: 'ssm:GetParameter',
-        Resource: stack.formatArn({
-          service: 'ssm',
-          region: US_EAST_1,
-          resource: 'parameter',
-          resourceName: `${prefix.slice(1)}/*`,
-        }),
-      }],
-    });
-  } finally {
-    fs.rmSync(codeDirectory, { recursive: true, force: true });
-  }
+  return inlineProviderServiceToken(stack, CROSS_REGION_READER_TYPE, CROSS_REGION_READER_CODE,
+    'Reads the values that the us-east-1 companion stack hands over in SSM Parameter Store', [{
+      Effect: 'Allow',
+      Action: 'ssm:GetParameter',
+      Resource: stack.formatArn({ service: 'ssm', region: US_EAST_1, resource: 'parameter', resourceName: `${prefix.slice(1)}/*` }),
+    }]);
 }
 
 /**

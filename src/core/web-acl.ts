@@ -18,6 +18,16 @@ export interface WebAclSpec {
   readonly logKey: kms.IKey;
   readonly logRetention: logs.RetentionDays;
   readonly removalPolicy: RemovalPolicy;
+  /** AWS managed rule groups added after the baseline ones. */
+  readonly additionalManagedRuleGroups?: string[];
+  /** Whether Bot Control (common inspection level, billed per request) is added. */
+  readonly botControl?: boolean;
+  /** ISO 3166 alpha-2 country codes whose requests are blocked. */
+  readonly blockedCountries?: string[];
+  /** IPv4 and IPv6 CIDR blocks whose requests are blocked. */
+  readonly blockedIpAddresses?: string[];
+  /** Rules of the user's, evaluated after the others (their priorities are reassigned in order). */
+  readonly customRules?: wafv2.CfnWebACL.RuleProperty[];
 }
 
 /** The AWS managed rule groups every web ACL of this library starts with (architecture section 3). */
@@ -38,24 +48,67 @@ export function createWebAcl(scope: Construct, id: string, spec: WebAclSpec): wa
     sampledRequestsEnabled: true,
     metricName: `${spec.metricPrefix}-${name}`,
   });
-  const managed: wafv2.CfnWebACL.RuleProperty[] = BASELINE_MANAGED_RULE_GROUPS.map((name, priority) => ({
-    name,
-    priority,
-    overrideAction: { none: {} },
-    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-    visibilityConfig: visibility(name),
-  }));
-  const rateLimit: wafv2.CfnWebACL.RuleProperty = {
+  const rules: Array<Omit<wafv2.CfnWebACL.RuleProperty, 'priority'>> = [];
+  // Blocks first: they are the cheapest to evaluate and the most certain.
+  const ipv4 = (spec.blockedIpAddresses ?? []).filter(cidr => !cidr.includes(':'));
+  const ipv6 = (spec.blockedIpAddresses ?? []).filter(cidr => cidr.includes(':'));
+  for (const [version, addresses] of [['IPV4', ipv4], ['IPV6', ipv6]] as const) {
+    if (addresses.length === 0) continue;
+    const ipSet = new wafv2.CfnIPSet(scope, `${id}Blocked${version === 'IPV4' ? 'Ipv4' : 'Ipv6'}`, {
+      scope: spec.scope,
+      ipAddressVersion: version,
+      addresses,
+    });
+    const name = `BlockedAddresses${version === 'IPV4' ? 'Ipv4' : 'Ipv6'}`;
+    rules.push({
+      name,
+      action: { block: {} },
+      statement: { ipSetReferenceStatement: { arn: ipSet.attrArn } },
+      visibilityConfig: visibility(name),
+    });
+  }
+  if (spec.blockedCountries?.length) {
+    rules.push({
+      name: 'BlockedCountries',
+      action: { block: {} },
+      statement: { geoMatchStatement: { countryCodes: spec.blockedCountries } },
+      visibilityConfig: visibility('BlockedCountries'),
+    });
+  }
+  const managedGroups = [...BASELINE_MANAGED_RULE_GROUPS, ...spec.additionalManagedRuleGroups ?? []];
+  for (const name of managedGroups) {
+    rules.push({
+      name,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: visibility(name),
+    });
+  }
+  if (spec.botControl) {
+    rules.push({
+      name: 'AWSManagedRulesBotControlRuleSet',
+      overrideAction: { none: {} },
+      statement: {
+        managedRuleGroupStatement: {
+          vendorName: 'AWS',
+          name: 'AWSManagedRulesBotControlRuleSet',
+          managedRuleGroupConfigs: [{ awsManagedRulesBotControlRuleSet: { inspectionLevel: 'COMMON' } }],
+        },
+      },
+      visibilityConfig: visibility('AWSManagedRulesBotControlRuleSet'),
+    });
+  }
+  rules.push({
     name: 'RateLimitPerClientIp',
-    priority: managed.length,
     action: { block: {} },
     statement: { rateBasedStatement: { limit: spec.rateLimitPerFiveMinutes, aggregateKeyType: 'IP' } },
     visibilityConfig: visibility('RateLimitPerClientIp'),
-  };
+  });
+  rules.push(...spec.customRules ?? []);
   const webAcl = new wafv2.CfnWebACL(scope, id, {
     scope: spec.scope,
     defaultAction: { allow: {} },
-    rules: [...managed, rateLimit],
+    rules: rules.map((rule, priority) => ({ ...rule, priority })),
     visibilityConfig: visibility('WebAcl'),
   });
 

@@ -7,13 +7,28 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { CloudFrontOriginAccess } from './cloudfront-origin-access';
+import { parseCidr } from '../core/cidr';
 import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogBucket } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
 import { crossRegionValue, usEast1Scope } from '../core/us-east-1';
 import { createWebAcl } from '../core/web-acl';
+
+/**
+ * Operating systems with an AWS managed WAF rule group.
+ */
+export enum WebAclOperatingSystem {
+  /** Linux: LFI attacks on Linux-specific paths (AWSManagedRulesLinuxRuleSet). */
+  LINUX = 'AWSManagedRulesLinuxRuleSet',
+  /** POSIX and POSIX-like systems: command injection (AWSManagedRulesUnixRuleSet). */
+  POSIX = 'AWSManagedRulesUnixRuleSet',
+  /** Windows: PowerShell and command injection (AWSManagedRulesWindowsRuleSet). */
+  WINDOWS = 'AWSManagedRulesWindowsRuleSet',
+}
 
 /**
  * Properties of a `SecureEdge`.
@@ -23,6 +38,15 @@ export interface SecureEdgeProps {
    * The load balancer that serves the application, e.g. `ScalableWebTier.loadBalancer`.
    */
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /**
+   * Lets only this distribution reach the load balancer: CloudFront adds its secret header to every origin request.
+   * Give the same instance to `ScalableWebTier` (`cloudFrontOriginAccess`), which requires the header and admits
+   * only CloudFront's addresses.
+   *
+   * @default - no origin header, with a warning: requests that bypass CloudFront (and its web ACL) reach the origin
+   */
+  readonly originAccess?: CloudFrontOriginAccess;
 
   /**
    * The site's domain name, e.g. 'www.example.com' or 'example.com'. With `hostedZone`, the construct requests an
@@ -131,6 +155,48 @@ export interface SecureEdgeProps {
   readonly rateLimitPerFiveMinutes?: number;
 
   /**
+   * Whether the web ACL blocks requests from VPNs, proxies, Tor and hosting providers (AWS managed Anonymous IP list).
+   *
+   * @default false - it also blocks legitimate users behind corporate proxies
+   */
+  readonly anonymousIpRules?: boolean;
+
+  /**
+   * Operating-system-specific AWS managed rule groups matching the instances' OS (LFI and command injection).
+   *
+   * @default - none
+   */
+  readonly operatingSystemRules?: WebAclOperatingSystem[];
+
+  /**
+   * Whether the web ACL adds AWS WAF Bot Control (common inspection level). It is billed per request.
+   *
+   * @default false
+   */
+  readonly botControl?: boolean;
+
+  /**
+   * ISO 3166 alpha-2 country codes (e.g. 'KP') whose requests the web ACL blocks.
+   *
+   * @default - none
+   */
+  readonly blockedCountries?: string[];
+
+  /**
+   * IPv4 and IPv6 CIDR blocks (e.g. '192.0.2.0/24') whose requests the web ACL blocks.
+   *
+   * @default - none
+   */
+  readonly blockedIpAddresses?: string[];
+
+  /**
+   * Rules of your own, evaluated after the built-in ones in the given order (their priorities are reassigned).
+   *
+   * @default - none
+   */
+  readonly customRules?: wafv2.CfnWebACL.RuleProperty[];
+
+  /**
    * ARN of an existing CLOUDFRONT-scope web ACL (in us-east-1) to use instead of creating one.
    *
    * @default - a new web ACL in us-east-1
@@ -207,8 +273,8 @@ export class SecureEdge extends Construct {
       removalPolicy,
     });
     this.staticAssetsBucket = props.staticAssetsBucket ?? this.createStaticAssetsBucket(removalPolicy);
-    this.webAclArn = props.webAclArn
-      ?? this.createWebAcl(rateLimit, props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy);
+    this.validateBlockLists(props.blockedCountries ?? [], props.blockedIpAddresses ?? []);
+    this.webAclArn = props.webAclArn ?? this.createWebAcl(props, rateLimit, removalPolicy);
 
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: `Security headers of ${this.node.path}`,
@@ -223,12 +289,22 @@ export class SecureEdge extends Construct {
       },
     });
 
+    const customHeaders = props.originAccess ? { [props.originAccess.headerName]: props.originAccess.headerValue } : undefined;
     const applicationOrigin = props.originDomainName
       ? new origins.HttpOrigin(props.originDomainName, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+        customHeaders,
       })
-      : new origins.LoadBalancerV2Origin(props.loadBalancer, { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY });
+      : new origins.LoadBalancerV2Origin(props.loadBalancer, {
+        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+        customHeaders,
+      });
+    if (!props.originAccess) {
+      Annotations.of(this).addWarningV2('cdk-production-webapp:openOrigin',
+        'No originAccess: the load balancer also answers requests that bypass CloudFront and its web ACL. Create a ' +
+        'CloudFrontOriginAccess and give it to ScalableWebTier (cloudFrontOriginAccess) and SecureEdge (originAccess).');
+    }
     this.certificateArn = props.domainName && props.hostedZone
       ? this.createCertificate(domainNames, props.hostedZone)
       : undefined;
@@ -348,15 +424,23 @@ export class SecureEdge extends Construct {
     return (stack.node.tryFindChild(id) as Construct | undefined) ?? new Construct(stack, id);
   }
 
-  private createWebAcl(rateLimit: number, logRetention: logs.RetentionDays, removalPolicy: RemovalPolicy): string {
+  private createWebAcl(props: SecureEdgeProps, rateLimit: number, removalPolicy: RemovalPolicy): string {
     const home = this.usEast1Home();
     const webAcl = createWebAcl(home, 'WebAcl', {
       scope: 'CLOUDFRONT',
       rateLimitPerFiveMinutes: rateLimit,
       metricPrefix: Names.uniqueResourceName(this, { maxLength: 64 }),
       logKey: createLogEncryptionKey(home, 'WebAclLogKey', `Encrypts the WAF logs of ${this.node.path}`, removalPolicy),
-      logRetention,
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
       removalPolicy,
+      additionalManagedRuleGroups: [
+        ...(props.anonymousIpRules ? ['AWSManagedRulesAnonymousIpList'] : []),
+        ...(props.operatingSystemRules ?? []),
+      ],
+      botControl: props.botControl,
+      blockedCountries: props.blockedCountries,
+      blockedIpAddresses: props.blockedIpAddresses,
+      customRules: props.customRules,
     });
     return crossRegionValue(this, 'WebAclArn', webAcl.attrArn);
   }
@@ -464,6 +548,21 @@ export class SecureEdge extends Construct {
     }
   }
 
+  private validateBlockLists(countries: string[], addresses: string[]) {
+    for (const country of countries) {
+      if (!Token.isUnresolved(country) && !/^[A-Z]{2}$/.test(country)) {
+        throw propError(this, `blockedCountries: '${country}' is not an ISO 3166 alpha-2 code; use two capital letters, e.g. 'KP'.`);
+      }
+    }
+    for (const address of addresses) {
+      if (Token.isUnresolved(address)) continue;
+      const valid = address.includes(':') ? IPV6_CIDR.test(address) : parseCidr(address) !== undefined;
+      if (!valid) {
+        throw propError(this, `blockedIpAddresses: '${address}' is not an IPv4 or IPv6 CIDR block, e.g. '192.0.2.0/24' or '2001:db8::/32'.`);
+      }
+    }
+  }
+
   private validateRateLimit(limit: number) {
     if (Token.isUnresolved(limit)) return;
     if (!Number.isInteger(limit) || limit < 10) {
@@ -471,6 +570,9 @@ export class SecureEdge extends Construct {
     }
   }
 }
+
+/** An IPv6 CIDR block, loosely: hex groups and colons, then a prefix of 1 to 128. */
+const IPV6_CIDR = /^[0-9a-f:]+\/(12[0-8]|1[01][0-9]|[1-9][0-9]?)$/i;
 
 /** Labels of letters, digits and hyphens (not at either end), separated by dots; a trailing dot is not accepted. */
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;

@@ -12,6 +12,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { FleetScaling } from './fleet-scaling';
+import { CloudFrontOriginAccess } from '../edge/cloudfront-origin-access';
 import { bootstrapCommands } from './private/bootstrap';
 import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
@@ -151,6 +152,16 @@ export interface ScalableWebTierProps {
    * @default - anywhere: `0.0.0.0/0` (and `::/0` when dual stack)
    */
   readonly loadBalancerIngressPeers?: ec2.IPeer[];
+
+  /**
+   * Lets only CloudFront reach the load balancer: its security group admits CloudFront's origin-facing prefix list
+   * (on 443 with a certificate, else 80: the prefix list counts about 55 rules against the group's quota, so one
+   * port only), and the serving listener answers 403 unless the request carries the secret header.
+   * Give the same instance to `SecureEdge`.
+   *
+   * @default - no restriction: `loadBalancerIngressPeers` decides
+   */
+  readonly cloudFrontOriginAccess?: CloudFrontOriginAccess;
 
   /**
    * Whether the load balancer is protected from deletion.
@@ -397,6 +408,8 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
   public readonly logGroups: logs.LogGroup[];
   /** The port the instances serve on. */
   public readonly applicationPort: number;
+  /** What lets only CloudFront reach the load balancer, if given. */
+  public readonly originAccess?: CloudFrontOriginAccess;
   /** The regional web ACL of the load balancer, if this construct created one. */
   public readonly webAcl?: wafv2.CfnWebACL;
 
@@ -457,9 +470,12 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
     });
     this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix ?? 'alb');
 
-    const peers = props.loadBalancerIngressPeers
+    this.validateIngress(props);
+    const access = props.cloudFrontOriginAccess;
+    const peers = access ? [access.peer] : props.loadBalancerIngressPeers
       ?? (dualStack ? [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()] : [ec2.Peer.anyIpv4()]);
-    const listenerPorts = props.certificate ? [80, 443] : [80];
+    const servingPort = props.certificate ? 443 : 80;
+    const listenerPorts = access ? [servingPort] : props.certificate ? [80, 443] : [80];
     for (const peer of peers) {
       for (const port of listenerPorts) {
         this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === 443 ? 'HTTPS' : 'HTTP'} to the listener`);
@@ -525,7 +541,7 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [props.certificate],
         sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
-        defaultTargetGroups: [this.targetGroup],
+        ...this.servingAction(access),
         open: false,
       });
       this.httpListener = this.loadBalancer.addListener('HttpListener', {
@@ -544,7 +560,7 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
       this.httpListener = this.loadBalancer.addListener('HttpListener', {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultTargetGroups: [this.targetGroup],
+        ...this.servingAction(access),
         open: false,
       });
       this.listener = this.httpListener;
@@ -553,7 +569,26 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
         'Give a certificate (or put SecureEdge in front with a domain) for HTTPS.');
     }
 
+    if (access) {
+      this.originAccess = access;
+      // Requests with CloudFront's secret header reach the fleet; routes added later carry the same condition.
+      this.listener.addAction('FromCloudFront', {
+        priority: 50000,
+        conditions: [elbv2.ListenerCondition.httpHeader(access.headerName, [access.headerValue])],
+        action: elbv2.ListenerAction.forward([this.targetGroup]),
+      });
+    }
+
     (props.scaling ?? FleetScaling.cpuSteps())._apply(this, this.autoScalingGroup, this.metricCpuUtilization());
+  }
+
+  /** The serving listener's default action: the fleet, or 403 for requests that did not come through CloudFront. */
+  private servingAction(access?: CloudFrontOriginAccess): { defaultAction: elbv2.ListenerAction } {
+    return {
+      defaultAction: access
+        ? elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' })
+        : elbv2.ListenerAction.forward([this.targetGroup]),
+    };
   }
 
   /**
@@ -569,6 +604,9 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
   public addRoute(id: string, options: WebTierRouteOptions): elbv2.ApplicationListenerRule {
     this.validateRoute(id, options);
     const conditions: elbv2.ListenerCondition[] = [];
+    if (this.originAccess) {
+      conditions.push(elbv2.ListenerCondition.httpHeader(this.originAccess.headerName, [this.originAccess.headerValue]));
+    }
     if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
     if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
     return new elbv2.ApplicationListenerRule(this, id, {
@@ -816,6 +854,13 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
     if (certificateRegion !== stackRegion) {
       throw propError(this, `certificate: ${Token.isUnresolved(arn) ? certificate.node.path : arn} is in ${certificateRegion}, ` +
         `but a load balancer can only use a certificate from its own region (${stackRegion}); request or import one there.`);
+    }
+  }
+
+  private validateIngress(props: ScalableWebTierProps) {
+    if (props.cloudFrontOriginAccess && props.loadBalancerIngressPeers) {
+      throw propError(this, 'loadBalancerIngressPeers and cloudFrontOriginAccess are both set; cloudFrontOriginAccess ' +
+        'admits CloudFront only, so give one of them.');
     }
   }
 

@@ -4,7 +4,8 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { NetworkFoundation, ScalableWebTier, SecureEdge, SecureEdgeProps } from '../../src';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { CloudFrontOriginAccess, NetworkFoundation, ScalableWebTier, SecureEdge, SecureEdgeProps, WebAclOperatingSystem } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
 import { idOf, only } from '../template';
 import { strictApp, templateRuleFindings } from '../util';
@@ -23,7 +24,7 @@ interface Fixture {
 }
 
 /** A web tier (HTTPS on its origin name when a domain is used) behind a SecureEdge, in `region`. */
-function synth(region: string, props: Partial<SecureEdgeProps> = {}, options: { domain?: boolean } = {}): Fixture {
+function synth(region: string, props: Partial<SecureEdgeProps> = {}, options: { domain?: boolean; originAccess?: boolean } = {}): Fixture {
   const app = strictApp();
   const stack = new Stack(app, 'TestStack', { env: { account: ACCOUNT, region } });
   const network = new NetworkFoundation(stack, 'Network');
@@ -31,9 +32,11 @@ function synth(region: string, props: Partial<SecureEdgeProps> = {}, options: { 
   const certificate = options.domain
     ? acm.Certificate.fromCertificateArn(stack, 'OriginCertificate', `arn:aws:acm:${region}:${ACCOUNT}:certificate/origin`)
     : undefined;
-  const web = new ScalableWebTier(stack, 'Web', { vpc: network.vpc, certificate });
+  const originAccess = options.originAccess ? new CloudFrontOriginAccess(stack, 'OriginAccess') : undefined;
+  const web = new ScalableWebTier(stack, 'Web', { vpc: network.vpc, certificate, cloudFrontOriginAccess: originAccess });
   const edge = new SecureEdge(stack, 'Edge', {
     loadBalancer: web.loadBalancer,
+    originAccess,
     ...(options.domain ? { domainName: 'www.example.com', hostedZone, originDomainName: 'origin.example.com' } : {}),
     ...props,
   });
@@ -222,6 +225,94 @@ describe('SecureEdge', () => {
     });
   });
 
+  describe('origin protection', () => {
+    const { template, app } = synth('eu-west-1', {}, { domain: true, originAccess: true });
+    const albSg = idOf(template, 'AWS::EC2::SecurityGroup', /WebLoadBalancerSecurityGroup/);
+    const secretId = idOf(template, 'AWS::SecretsManager::Secret', /OriginAccessSecret/);
+
+    test('the load balancer admits only CloudFront\'s origin-facing prefix list, on 443 only', () => {
+      const [, sg] = only(template, 'AWS::EC2::SecurityGroup', /WebLoadBalancerSecurityGroup/);
+      expect(sg.Properties.SecurityGroupIngress).toBeUndefined();
+      const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+        .filter(r => r.Properties.GroupId['Fn::GetAtt'][0] === albSg).map(r => r.Properties);
+      expect(ingress).toEqual([expect.objectContaining({
+        IpProtocol: 'tcp',
+        FromPort: 443,
+        ToPort: 443,
+        SourcePrefixListId: { 'Fn::GetAtt': [expect.stringMatching(/CloudFrontOriginFacingPrefixList/), 'PrefixListId'] },
+      })]);
+      template.hasResourceProperties('Custom::CdkProductionWebappPrefixListLookup', { PrefixListName: 'com.amazonaws.global.cloudfront.origin-facing' });
+    });
+
+    test('a secret generated at deploy time, KMS-encrypted', () => {
+      const [, secret] = only(template, 'AWS::SecretsManager::Secret', /OriginAccessSecret/);
+      expect(secret.Properties.GenerateSecretString).toEqual({ PasswordLength: 48, ExcludePunctuation: true, IncludeSpace: false });
+      expect(secret.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', /OriginAccessKey/), 'Arn'] });
+    });
+
+    test('the listener answers 403 unless the secret header is present; CloudFront sends it', () => {
+      const listenerId = idOf(template, 'AWS::ElasticLoadBalancingV2::Listener', /HttpsListener/);
+      const [, listener] = only(template, 'AWS::ElasticLoadBalancingV2::Listener', /HttpsListener/);
+      expect(listener.Properties.DefaultActions).toEqual([{
+        Type: 'fixed-response', FixedResponseConfig: { StatusCode: '403', ContentType: 'text/plain', MessageBody: 'Forbidden' },
+      }]);
+      const reference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        ListenerArn: { Ref: listenerId },
+        Priority: 50000,
+        Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: [reference] } }],
+        Actions: [Match.objectLike({ Type: 'forward' })],
+      });
+      const config = distributionConfig(template);
+      const origin = config.Origins.find((o: any) => o.Id === config.DefaultCacheBehavior.TargetOriginId);
+      expect(origin.OriginCustomHeaders).toEqual([{ HeaderName: 'X-Origin-Verify', HeaderValue: reference }]);
+    });
+
+    test('routes added later require the header too', () => {
+      const { web: other } = synth('eu-west-1', {}, { domain: true, originAccess: true });
+      const rule = other.addRoute('Api', { priority: 10, pathPatterns: ['/api/*'] });
+      const conditions = Stack.of(rule).resolve((rule.node.defaultChild as any).conditions);
+      expect(conditions.map((c: any) => c.field)).toEqual(['http-header', 'path-pattern']);
+    });
+
+    test('passes the four compliance packs with no unacknowledged finding, in both stacks', () => {
+      expect(formatFindings(complianceFindings(app))).toEqual([]);
+      expect(templateRuleFindings(app)).toEqual([]);
+    });
+  });
+
+  describe('web ACL options', () => {
+    test('anonymous IPs, OS rule groups, Bot Control, blocked countries and addresses, custom rules, in order', () => {
+      const customRule: wafv2.CfnWebACL.RuleProperty = {
+        name: 'BlockAdmin',
+        priority: 0,
+        action: { block: {} },
+        statement: { byteMatchStatement: { searchString: '/admin', fieldToMatch: { uriPath: {} }, positionalConstraint: 'STARTS_WITH', textTransformations: [{ priority: 0, type: 'NONE' }] } },
+        visibilityConfig: { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: 'BlockAdmin' },
+      };
+      const { template } = synth('us-east-1', {
+        anonymousIpRules: true,
+        operatingSystemRules: [WebAclOperatingSystem.LINUX, WebAclOperatingSystem.POSIX],
+        botControl: true,
+        blockedCountries: ['KP', 'IR'],
+        blockedIpAddresses: ['192.0.2.0/24', '2001:db8::/32'],
+        customRules: [customRule],
+      });
+      const acl = Object.values(template.findResources('AWS::WAFv2::WebACL')).find(a => a.Properties.Scope === 'CLOUDFRONT')!;
+      const rules = acl.Properties.Rules;
+      expect(rules.map((r: any) => [r.Priority, r.Name])).toEqual([
+        [0, 'BlockedAddressesIpv4'], [1, 'BlockedAddressesIpv6'], [2, 'BlockedCountries'],
+        [3, 'AWSManagedRulesAmazonIpReputationList'], [4, 'AWSManagedRulesCommonRuleSet'], [5, 'AWSManagedRulesKnownBadInputsRuleSet'],
+        [6, 'AWSManagedRulesSQLiRuleSet'], [7, 'AWSManagedRulesAnonymousIpList'], [8, 'AWSManagedRulesLinuxRuleSet'],
+        [9, 'AWSManagedRulesUnixRuleSet'], [10, 'AWSManagedRulesBotControlRuleSet'], [11, 'RateLimitPerClientIp'], [12, 'BlockAdmin'],
+      ]);
+      expect(rules[2].Statement).toEqual({ GeoMatchStatement: { CountryCodes: ['KP', 'IR'] } });
+      expect(rules[10].Statement.ManagedRuleGroupStatement.ManagedRuleGroupConfigs).toEqual([{ AWSManagedRulesBotControlRuleSet: { InspectionLevel: 'COMMON' } }]);
+      template.hasResourceProperties('AWS::WAFv2::IPSet', { Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV4', Addresses: ['192.0.2.0/24'] });
+      template.hasResourceProperties('AWS::WAFv2::IPSet', { Scope: 'CLOUDFRONT', IPAddressVersion: 'IPV6', Addresses: ['2001:db8::/32'] });
+    });
+  });
+
   describe('options', () => {
     test('CSP, error responses, geo restriction, price class, static paths', () => {
       const { template } = synth('us-east-1', {
@@ -279,6 +370,24 @@ describe('SecureEdge', () => {
         'TestStack/Edge: originHealthCheck: true needs originDomainName, the HTTPS name of the load balancer to check.'],
     ])('%s', (_name, props, domain, message) => {
       expect(() => synth('us-east-1', props, { domain })).toThrow(message);
+    });
+
+    test.each<[string, Partial<SecureEdgeProps>, string]>([
+      ['a country code that is not ISO alpha-2', { blockedCountries: ['North Korea'] },
+        "TestStack/Edge: blockedCountries: 'North Korea' is not an ISO 3166 alpha-2 code; use two capital letters, e.g. 'KP'."],
+      ['an address that is not a CIDR block', { blockedIpAddresses: ['192.0.2.1'] },
+        "TestStack/Edge: blockedIpAddresses: '192.0.2.1' is not an IPv4 or IPv6 CIDR block, e.g. '192.0.2.0/24' or '2001:db8::/32'."],
+    ])('%s', (_name, props, message) => {
+      expect(() => synth('us-east-1', props)).toThrow(message);
+    });
+
+    test('origin access and ingress peers on the web tier together', () => {
+      const app = strictApp();
+      const stack = new Stack(app, 'TestStack', { env: { account: ACCOUNT, region: 'us-east-1' } });
+      const network = new NetworkFoundation(stack, 'Network');
+      const access = new CloudFrontOriginAccess(stack, 'OriginAccess');
+      expect(() => new ScalableWebTier(stack, 'Web', { vpc: network.vpc, cloudFrontOriginAccess: access, loadBalancerIngressPeers: [] })).toThrow(
+        'TestStack/Web: loadBalancerIngressPeers and cloudFrontOriginAccess are both set; cloudFrontOriginAccess admits CloudFront only, so give one of them.');
     });
 
     test('a static bucket without a way to grant access (imported)', () => {
