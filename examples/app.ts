@@ -13,10 +13,11 @@
  *   zoneName      the name of that zone, e.g. example.com
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { CloudFrontOriginAccess, NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../src';
+import {
+  CloudFrontOriginAccess, NetworkFoundation, OriginCertificate, ResilientDataTier, ScalableWebTier, SecureEdge,
+} from '../src';
 
 const app = new App();
 
@@ -38,20 +39,14 @@ const network = new NetworkFoundation(stack, 'Network');
 const hostedZone = domainName && hostedZoneId && zoneName
   ? route53.HostedZone.fromHostedZoneAttributes(stack, 'HostedZone', { hostedZoneId, zoneName })
   : undefined;
-const originDomainName = hostedZone ? `origin.${zoneName}` : undefined;
-const originCertificate = hostedZone && originDomainName
-  ? new acm.Certificate(stack, 'OriginCertificate', {
-    domainName: originDomainName,
-    validation: acm.CertificateValidation.fromDns(hostedZone),
-  })
-  : undefined;
+const origin = hostedZone ? new OriginCertificate(stack, 'Origin', { hostedZone }) : undefined;
 
 // Only CloudFront reaches the load balancer: its origin-facing prefix list, and a secret header it sends.
 const originAccess = new CloudFrontOriginAccess(stack, 'OriginAccess');
 
 const web = new ScalableWebTier(stack, 'Web', {
   vpc: network.vpc,
-  certificate: originCertificate,
+  certificate: origin?.certificate,
   cloudFrontOriginAccess: originAccess,
   // CloudFront's web ACL filters all traffic before it reaches the load balancer.
   regionalWebAcl: false,
@@ -66,7 +61,7 @@ new SecureEdge(stack, 'Edge', {
   originAccess,
   domainName: hostedZone ? domainName : undefined,
   hostedZone,
-  originDomainName,
+  originDomainName: origin?.domainName,
 });
 
 // The load balancer's own web ACL is off because CloudFront's filters the traffic.

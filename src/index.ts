@@ -14,4 +14,5 @@ export * from './data-tier/resilient-data-tier';
 
 // Edge
 export * from './edge/cloudfront-origin-access';
+export * from './edge/origin-certificate';
 export * from './edge/secure-edge';

@@ -10,6 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { CloudFrontOriginAccess } from './cloudfront-origin-access';
+import { isInZone, validateDomainName } from './private/domain-names';
 import { parseCidr } from '../core/cidr';
 import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
@@ -81,6 +82,15 @@ export interface SecureEdgeProps {
    * @default - CloudFront reaches the load balancer's own DNS name over HTTP, with a warning
    */
   readonly originDomainName?: string;
+
+  /**
+   * Whether CloudFront reaches the load balancer through a VPC origin (elastic network interfaces in the VPC) instead
+   * of over the internet. The load balancer should then be internal (`ScalableWebTier` `internetFacing: false`): it has
+   * no public address at all, and only CloudFront can reach it.
+   *
+   * @default false - an internet-facing load balancer behind CloudFront, locked with `originAccess`
+   */
+  readonly vpcOrigin?: boolean;
 
   /**
    * Whether Route 53 checks the origin's health over HTTPS (on `originDomainName`, path `originHealthCheckPath`).
@@ -237,6 +247,13 @@ export class SecureEdge extends Construct {
   public readonly distribution: cloudfront.Distribution;
   /** ARN of the CLOUDFRONT-scope web ACL that protects the distribution. */
   public readonly webAclArn: string;
+  /**
+   * The web ACL this construct created, if any. It lives in us-east-1: in the us-east-1 companion stack when this
+   * stack is elsewhere, so reference it only from there (use `webAclArn` here).
+   */
+  public readonly webAcl?: wafv2.CfnWebACL;
+  /** The viewer certificate of the distribution, when a domain is given. */
+  public readonly certificate?: acm.ICertificate;
   /** The bucket of the static assets. */
   public readonly staticAssetsBucket: s3.IBucket;
   /** The bucket of the access logs. */
@@ -274,7 +291,12 @@ export class SecureEdge extends Construct {
     });
     this.staticAssetsBucket = props.staticAssetsBucket ?? this.createStaticAssetsBucket(removalPolicy);
     this.validateBlockLists(props.blockedCountries ?? [], props.blockedIpAddresses ?? []);
-    this.webAclArn = props.webAclArn ?? this.createWebAcl(props, rateLimit, removalPolicy);
+    if (props.webAclArn) {
+      this.webAclArn = props.webAclArn;
+    } else {
+      this.webAcl = this.createWebAcl(props, rateLimit, removalPolicy);
+      this.webAclArn = crossRegionValue(this, 'WebAclArn', this.webAcl.attrArn);
+    }
 
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: `Security headers of ${this.node.path}`,
@@ -290,16 +312,18 @@ export class SecureEdge extends Construct {
     });
 
     const customHeaders = props.originAccess ? { [props.originAccess.headerName]: props.originAccess.headerValue } : undefined;
-    const applicationOrigin = props.originDomainName
-      ? new origins.HttpOrigin(props.originDomainName, {
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-        originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    const originSecurity = props.originDomainName
+      ? { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY, originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2] }
+      : { protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY };
+    const applicationOrigin = props.vpcOrigin
+      ? origins.VpcOrigin.withApplicationLoadBalancer(props.loadBalancer, {
+        domainName: props.originDomainName,
         customHeaders,
+        ...originSecurity,
       })
-      : new origins.LoadBalancerV2Origin(props.loadBalancer, {
-        protocolPolicy: cloudfront.OriginProtocolPolicy.HTTP_ONLY,
-        customHeaders,
-      });
+      : props.originDomainName
+        ? new origins.HttpOrigin(props.originDomainName, { customHeaders, ...originSecurity })
+        : new origins.LoadBalancerV2Origin(props.loadBalancer, { customHeaders, ...originSecurity });
     if (!props.originAccess) {
       Annotations.of(this).addWarningV2('cdk-production-webapp:openOrigin',
         'No originAccess: the load balancer also answers requests that bypass CloudFront and its web ACL. Create a ' +
@@ -307,6 +331,9 @@ export class SecureEdge extends Construct {
     }
     this.certificateArn = props.domainName && props.hostedZone
       ? this.createCertificate(domainNames, props.hostedZone)
+      : undefined;
+    this.certificate = this.certificateArn
+      ? acm.Certificate.fromCertificateArn(this, 'ViewerCertificate', this.certificateArn)
       : undefined;
     const staticOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.staticAssetsBucket);
     const staticBehavior: cloudfront.BehaviorOptions = {
@@ -339,10 +366,7 @@ export class SecureEdge extends Construct {
       logBucket: this.logsBucket,
       logFilePrefix: 'cloudfront/',
       webAclId: this.webAclArn,
-      ...(this.certificateArn ? {
-        domainNames,
-        certificate: acm.Certificate.fromCertificateArn(this, 'ViewerCertificate', this.certificateArn),
-      } : {}),
+      ...(this.certificate ? { domainNames, certificate: this.certificate } : {}),
       errorResponses: props.errorResponses,
       geoRestriction: props.geoRestriction,
     });
@@ -424,9 +448,9 @@ export class SecureEdge extends Construct {
     return (stack.node.tryFindChild(id) as Construct | undefined) ?? new Construct(stack, id);
   }
 
-  private createWebAcl(props: SecureEdgeProps, rateLimit: number, removalPolicy: RemovalPolicy): string {
+  private createWebAcl(props: SecureEdgeProps, rateLimit: number, removalPolicy: RemovalPolicy): wafv2.CfnWebACL {
     const home = this.usEast1Home();
-    const webAcl = createWebAcl(home, 'WebAcl', {
+    return createWebAcl(home, 'WebAcl', {
       scope: 'CLOUDFRONT',
       rateLimitPerFiveMinutes: rateLimit,
       metricPrefix: Names.uniqueResourceName(this, { maxLength: 64 }),
@@ -442,7 +466,6 @@ export class SecureEdge extends Construct {
       blockedIpAddresses: props.blockedIpAddresses,
       customRules: props.customRules,
     });
-    return crossRegionValue(this, 'WebAclArn', webAcl.attrArn);
   }
 
   private createStaticAssetsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
@@ -513,10 +536,7 @@ export class SecureEdge extends Construct {
     }
     for (const [prop, name] of [['domainName', props.domainName], ['originDomainName', props.originDomainName]] as const) {
       if (name === undefined || Token.isUnresolved(name)) continue;
-      if (!DOMAIN_NAME.test(name) || name.length > 253) {
-        throw propError(this, `${prop}: '${name}' is not a valid domain name; use labels of letters, digits and hyphens ` +
-          "separated by dots, e.g. 'www.example.com'.");
-      }
+      validateDomainName(this, prop, name);
       if (prop === 'domainName' && zone && !Token.isUnresolved(zone.zoneName) && !isInZone(name, zone.zoneName)) {
         throw propError(this, `domainName: '${name}' is outside the hosted zone '${zone.zoneName}'; use the zone's name ` +
           'or a name under it.');
@@ -573,12 +593,3 @@ export class SecureEdge extends Construct {
 
 /** An IPv6 CIDR block, loosely: hex groups and colons, then a prefix of 1 to 128. */
 const IPV6_CIDR = /^[0-9a-f:]+\/(12[0-8]|1[01][0-9]|[1-9][0-9]?)$/i;
-
-/** Labels of letters, digits and hyphens (not at either end), separated by dots; a trailing dot is not accepted. */
-const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/i;
-
-function isInZone(name: string, zoneName: string): boolean {
-  const zone = zoneName.replace(/\.$/, '').toLowerCase();
-  const host = name.toLowerCase();
-  return host === zone || host.endsWith(`.${zone}`);
-}

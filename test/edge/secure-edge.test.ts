@@ -1,11 +1,10 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { CloudFrontOriginAccess, NetworkFoundation, ScalableWebTier, SecureEdge, SecureEdgeProps, WebAclOperatingSystem } from '../../src';
+import { CloudFrontOriginAccess, NetworkFoundation, OriginCertificate, ScalableWebTier, SecureEdge, SecureEdgeProps, WebAclOperatingSystem } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
 import { idOf, only } from '../template';
 import { strictApp, templateRuleFindings } from '../util';
@@ -24,20 +23,22 @@ interface Fixture {
 }
 
 /** A web tier (HTTPS on its origin name when a domain is used) behind a SecureEdge, in `region`. */
-function synth(region: string, props: Partial<SecureEdgeProps> = {}, options: { domain?: boolean; originAccess?: boolean } = {}): Fixture {
+function synth(region: string, props: Partial<SecureEdgeProps> = {},
+  options: { domain?: boolean; originAccess?: boolean; internal?: boolean } = {}): Fixture {
   const app = strictApp();
   const stack = new Stack(app, 'TestStack', { env: { account: ACCOUNT, region } });
   const network = new NetworkFoundation(stack, 'Network');
   const hostedZone = options.domain ? route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', ZONE) : undefined;
-  const certificate = options.domain
-    ? acm.Certificate.fromCertificateArn(stack, 'OriginCertificate', `arn:aws:acm:${region}:${ACCOUNT}:certificate/origin`)
-    : undefined;
+  const origin = hostedZone ? new OriginCertificate(stack, 'Origin', { hostedZone }) : undefined;
+  const certificate = origin?.certificate;
   const originAccess = options.originAccess ? new CloudFrontOriginAccess(stack, 'OriginAccess') : undefined;
-  const web = new ScalableWebTier(stack, 'Web', { vpc: network.vpc, certificate, cloudFrontOriginAccess: originAccess });
+  const web = new ScalableWebTier(stack, 'Web', {
+    vpc: network.vpc, certificate, cloudFrontOriginAccess: originAccess, internetFacing: !options.internal,
+  });
   const edge = new SecureEdge(stack, 'Edge', {
     loadBalancer: web.loadBalancer,
     originAccess,
-    ...(options.domain ? { domainName: 'www.example.com', hostedZone, originDomainName: 'origin.example.com' } : {}),
+    ...(options.domain ? { domainName: 'www.example.com', hostedZone, originDomainName: origin!.domainName } : {}),
     ...props,
   });
   const companions = app.node.children.filter(c => c instanceof Stack && c !== stack) as Stack[];
@@ -204,6 +205,9 @@ describe('SecureEdge', () => {
       template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'origin.example.com.', Type: 'A' });
       expect(edge.url).toBe('https://www.example.com');
       expect(edge.records).toHaveLength(2);
+      expect(edge.certificate).toBeDefined();
+      expect(edge.webAcl!.scope).toBe('CLOUDFRONT');
+      expect(Stack.of(edge.webAcl!).region).toBe('us-east-1');
     });
 
     test.each(['us-east-1', 'eu-west-1'])('in %s: passes the four compliance packs with the web tier and network', region => {
@@ -276,6 +280,27 @@ describe('SecureEdge', () => {
     });
 
     test('passes the four compliance packs with no unacknowledged finding, in both stacks', () => {
+      expect(formatFindings(complianceFindings(app))).toEqual([]);
+      expect(templateRuleFindings(app)).toEqual([]);
+    });
+  });
+
+  describe('VPC origin', () => {
+    test('CloudFront reaches an internal load balancer through a VPC origin, over HTTPS on the origin name', () => {
+      const { template, app } = synth('eu-west-1', { vpcOrigin: true }, { domain: true, originAccess: true, internal: true });
+      const [vpcOriginId, vpcOrigin] = only(template, 'AWS::CloudFront::VpcOrigin');
+      expect(vpcOrigin.Properties.VpcOriginEndpointConfig).toMatchObject({
+        Arn: { Ref: idOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', /Web/) },
+        OriginProtocolPolicy: 'https-only',
+        OriginSSLProtocols: ['TLSv1.2'],
+      });
+      const config = distributionConfig(template);
+      const origin = config.Origins.find((o: any) => o.Id === config.DefaultCacheBehavior.TargetOriginId);
+      expect(origin.DomainName).toBe('origin.example.com');
+      expect(origin.VpcOriginConfig).toMatchObject({ VpcOriginId: { 'Fn::GetAtt': [vpcOriginId, 'Id'] } });
+      expect(origin.OriginCustomHeaders).toEqual([expect.objectContaining({ HeaderName: 'X-Origin-Verify' })]);
+      const [, alb] = only(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+      expect(alb.Properties.Scheme).toBe('internal');
       expect(formatFindings(complianceFindings(app))).toEqual([]);
       expect(templateRuleFindings(app)).toEqual([]);
     });
