@@ -77,12 +77,50 @@ def main(outdir):
         health_check=webapp.WebTierHealthCheck(path="/ready"),
     )
 
+    system = aws_cdk.Stack(app, "SystemStack", env=aws_cdk.Environment(account="123456789012", region="eu-west-1"))
+    system_network = webapp.NetworkFoundation(system, "Network")
+    access = webapp.CloudFrontOriginAccess(system, "OriginAccess")
+    web = webapp.ScalableWebTier(system, "Web", vpc=system_network.vpc, cloud_front_origin_access=access)
+    data = webapp.ResilientDataTier(
+        system, "Data",
+        vpc=system_network.vpc,
+        cache=webapp.ReplicatedCacheOptions(engine=webapp.CacheEngine.valkey("8.0")),
+    )
+    data.allow_connections_from(web)
+    data.grant_read_secrets(web.role)
+    webapp.SecureEdge(
+        system, "Edge",
+        load_balancer=web.load_balancer,
+        origin_access=access,
+        operating_system_rules=[webapp.WebAclOperatingSystem.LINUX],
+    )
+
     assembly = app.synth()
     print(f"synthesized cloud assembly in {assembly.directory}")
 
     check_stack(assembly, "PerAzNatStack", expected_nat_gateways=2)
     check_stack(assembly, "SingleNatStack", expected_nat_gateways=1)
     check_web_tier(assembly, "WebTierStack")
+    check_system(assembly, "SystemStack")
+
+
+def check_system(assembly, stack_name):
+    template = assembly.get_stack_by_name(stack_name).template
+    databases = resources_of_type(template, "AWS::RDS::DBInstance")
+    check(f"{stack_name}: one Multi-AZ PostgreSQL database", len(databases) == 1
+          and databases[0]["Properties"].get("Engine") == "postgres" and databases[0]["Properties"].get("MultiAZ") is True,
+          f"got {[d.get('Properties', {}).get('Engine') for d in databases]}")
+    caches = resources_of_type(template, "AWS::ElastiCache::ReplicationGroup")
+    check(f"{stack_name}: one Valkey replication group (enum-like class from Python)", len(caches) == 1
+          and caches[0]["Properties"].get("Engine") == "valkey", f"got {[c.get('Properties', {}).get('Engine') for c in caches]}")
+    distributions = resources_of_type(template, "AWS::CloudFront::Distribution")
+    check(f"{stack_name}: one CloudFront distribution", len(distributions) == 1, f"found {len(distributions)}")
+    companions = [s for s in assembly.stacks if s.environment.region == "us-east-1"]
+    acls = [r for s in companions for r in resources_of_type(s.template, "AWS::WAFv2::WebACL")]
+    check(f"{stack_name}: the CLOUDFRONT web ACL in a us-east-1 companion stack, with the Linux rule group",
+          len(acls) == 1 and "AWSManagedRulesLinuxRuleSet" in str(acls[0]["Properties"].get("Rules")),
+          f"found {len(acls)} web ACLs in {len(companions)} us-east-1 stacks")
+    print(f"{stack_name}: {len(template.get('Resources', {}))} resources, {len(companions)} us-east-1 companion stack(s)")
 
 
 def check_web_tier(assembly, stack_name):
