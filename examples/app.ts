@@ -7,7 +7,8 @@
  *
  * Context (all optional):
  *   region        the region of the stacks (default: the CLI's region, else us-east-1); outside us-east-1 the
- *                 edge adds a us-east-1 companion stack for CloudFront's certificate and web ACL
+ *                 edge adds a us-east-1 companion stack for CloudFront's certificate and web ACL, and the backups
+ *                 replicate to a companion stack in the paired disaster recovery region
  *   domainName    the site's name, e.g. www.example.com (with hostedZoneId and zoneName)
  *   hostedZoneId  the public hosted zone of domainName
  *   zoneName      the name of that zone, e.g. example.com
@@ -17,6 +18,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import {
   CloudFrontOriginAccess, NetworkFoundation, OriginCertificate, ResilientDataTier, ScalableWebTier, SecureEdge,
+  StorageBuckets,
 } from '../src';
 
 const app = new App();
@@ -34,6 +36,8 @@ const stack = new Stack(app, 'WebApp', {
   description: 'cdk-production-webapp example: the three-tier architecture (network, web, data, edge)',
 });
 const network = new NetworkFoundation(stack, 'Network');
+// Static assets, backups (replicated to the disaster recovery region's companion stack) and logs.
+const storage = new StorageBuckets(stack, 'Storage');
 
 // With a domain: HTTPS from viewers to CloudFront and from CloudFront to the load balancer (origin.<domain>).
 const hostedZone = domainName && hostedZoneId && zoneName
@@ -48,6 +52,7 @@ const web = new ScalableWebTier(stack, 'Web', {
   vpc: network.vpc,
   certificate: origin?.certificate,
   cloudFrontOriginAccess: originAccess,
+  accessLogsBucket: storage.logs,
   // CloudFront's web ACL filters all traffic before it reaches the load balancer.
   regionalWebAcl: false,
 });
@@ -59,6 +64,8 @@ data.grantReadSecrets(web.role);
 new SecureEdge(stack, 'Edge', {
   loadBalancer: web.loadBalancer,
   originAccess,
+  staticAssetsBucket: storage.staticAssets,
+  logsBucket: storage.logs,
   domainName: hostedZone ? domainName : undefined,
   hostedZone,
   originDomainName: origin?.domainName,

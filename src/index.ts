@@ -16,3 +16,6 @@ export * from './data-tier/resilient-data-tier';
 export * from './edge/cloudfront-origin-access';
 export * from './edge/origin-certificate';
 export * from './edge/secure-edge';
+
+// Storage
+export * from './storage/storage-buckets';

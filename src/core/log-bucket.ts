@@ -14,6 +14,8 @@ export interface LogBucketOptions {
   readonly removalPolicy: RemovalPolicy;
   /** Days before log objects are deleted. */
   readonly expirationDays: number;
+  /** Whether the objects are emptied when the bucket is deleted (test environments; needs RemovalPolicy.DESTROY). */
+  readonly autoDeleteObjects?: boolean;
 }
 
 /**
@@ -35,6 +37,7 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
       abortIncompleteMultipartUploadAfter: Duration.days(1),
     }],
     removalPolicy: options.removalPolicy,
+    autoDeleteObjects: options.autoDeleteObjects,
   });
   const resource = bucket.node.defaultChild!;
   const selfLogging = `This bucket holds ${options.holds}; logging its own access would log the log deliveries.`;

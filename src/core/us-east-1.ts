@@ -17,9 +17,6 @@ export const CROSS_REGION_READER_TYPE = 'Custom::CdkProductionWebappCrossRegionR
 /** The SSM hierarchy, in us-east-1, under which the values are handed over. */
 export const CROSS_REGION_PARAMETER_PREFIX = '/cdk-production-webapp/cross-region';
 
-/** Suffix of the companion stack's construct ID and name. */
-const COMPANION_SUFFIX = '-us-east-1';
-
 // SSM Parameter Store limits: 15 hierarchy levels, and 1011 characters for the name with its ARN prefix
 // (arn:<partition>:ssm:us-east-1:<account>:parameter is at most 60 of them).
 const SSM_MAX_LEVELS = 15;
@@ -42,37 +39,16 @@ export function isInUsEast1(scope: IConstruct): boolean {
  * stack deployed to several regions (or under several names) of one account gets one companion each.
  */
 export function usEast1Scope(scope: Construct): Stack {
-  const stack = Stack.of(scope);
-  if (isInUsEast1(stack)) return stack;
+  return companionScope(scope, US_EAST_1, US_EAST_1_PURPOSE);
+}
 
-  const parent = topLevelStack(stack);
-  if (Token.isUnresolved(parent.region)) {
-    throw propError(scope, `stack ${parent.node.path} has no region at synthesis (environment-agnostic), but CloudFront takes `
-      + 'its certificate and web ACL from us-east-1: set env.region on the stack (and env.account, for the us-east-1 '
-      + 'companion stack that a stack in another region gets).');
-  }
-  const stage = Stage.of(parent);
-  if (!stage) {
-    throw propError(scope, `stack ${parent.node.path} must belong to an App or a Stage, which will hold its us-east-1 companion stack.`);
-  }
-
-  const id = companionId(parent, stage);
-  const existing = stage.node.tryFindChild(id);
-  if (existing && !(Stack.isStack(existing) && existing.region === US_EAST_1)) {
-    throw propError(scope, `the ID ${id} of the us-east-1 companion stack of ${parent.node.path} is taken by ${existing.node.path}; rename it.`);
-  }
-  const companion = (existing as Stack | undefined) ?? new Stack(stage, id, {
-    env: { region: US_EAST_1, account: parent.account },
-    stackName: Token.isUnresolved(parent.stackName)
-      ? undefined
-      : fitWithHash(`${parent.stackName}-${parent.region}${COMPANION_SUFFIX}`, MAX_STACK_NAME_LENGTH),
-    description: fitWithHash(`The us-east-1 resources (CloudFront certificate, web ACL) of stack ${parent.node.path} in ${parent.region}.`,
-      MAX_DESCRIPTION_LENGTH),
-    tags: parent.tags.tagValues(),
-    terminationProtection: parent.terminationProtection,
-  });
-  parent.addStackDependency(companion, 'CloudFront reads its certificate and web ACL from the us-east-1 companion stack');
-  return companion;
+/**
+ * The stack in `region` that holds a stack's resources of that region: the stack itself when it is in `region`, else a
+ * companion stack created once per (stage, parent stack, region), in the parent's account, which the parent depends
+ * on. `usEast1Scope(scope)` is the same stack as `regionalCompanionScope(scope, 'us-east-1')`.
+ */
+export function regionalCompanionScope(scope: Construct, region: string): Stack {
+  return companionScope(scope, region, region === US_EAST_1 ? US_EAST_1_PURPOSE : regionalPurpose(region));
 }
 
 /**
@@ -86,8 +62,18 @@ export function usEast1Scope(scope: Construct): Stack {
  * whenever the definitions of the companion resources the value refers to change, which covers their replacement.
  */
 export function crossRegionValue(consumer: Construct, id: string, value: string): string {
-  if (isInUsEast1(consumer)) return value;
-  const companion = usEast1Scope(consumer);
+  return crossRegionValueFrom(consumer, id, value, US_EAST_1);
+}
+
+/**
+ * Makes a string produced in `consumer`'s companion stack in `region` (`regionalCompanionScope(consumer, region)`)
+ * usable in `consumer`'s own stack, as `crossRegionValue` does for us-east-1: the SSM parameter is written in
+ * `region`, and read back from there.
+ */
+export function crossRegionValueFrom(consumer: Construct, id: string, value: string, region: string): string {
+  const purpose = region === US_EAST_1 ? US_EAST_1_PURPOSE : regionalPurpose(region);
+  if (isInRegion(consumer, region)) return value;
+  const companion = companionScope(consumer, region, purpose);
   const stack = Stack.of(consumer);
   const parent = topLevelStack(stack);
 
@@ -104,14 +90,81 @@ export function crossRegionValue(consumer: Construct, id: string, value: string)
 
   const reader = new CustomResource(consumer, id, {
     resourceType: CROSS_REGION_READER_TYPE,
-    serviceToken: readerServiceToken(stack, prefix),
+    serviceToken: readerServiceToken(stack, prefix, region),
     properties: {
-      Region: US_EAST_1,
+      Region: region,
       ParameterName: parameterName,
       RefreshToken: definitionHash(companion, value),
     },
   });
   return reader.getAttString('Value');
+}
+
+/** What a companion stack is for, in its description, its dependency and the errors about it. */
+interface CompanionPurpose {
+  /** What the companion holds, e.g. "(CloudFront certificate, web ACL)"; may be empty. */
+  readonly holds: string;
+  /** Why the parent depends on it. */
+  readonly dependencyReason: string;
+  /** Why a stack with no region cannot have it, ending in the advice. */
+  readonly agnosticReason: string;
+}
+
+const US_EAST_1_PURPOSE: CompanionPurpose = {
+  holds: ' (CloudFront certificate, web ACL)',
+  dependencyReason: 'CloudFront reads its certificate and web ACL from the us-east-1 companion stack',
+  agnosticReason: 'but CloudFront takes its certificate and web ACL from us-east-1: set env.region on the stack (and '
+    + 'env.account, for the us-east-1 companion stack that a stack in another region gets).',
+};
+
+function regionalPurpose(region: string): CompanionPurpose {
+  return {
+    holds: '',
+    dependencyReason: `The stack reads values from its ${region} companion stack`,
+    agnosticReason: `but it needs a companion stack in ${region}: set env.region on the stack (and env.account, for the `
+      + `${region} companion stack that a stack in another region gets).`,
+  };
+}
+
+/** Whether `scope`'s stack is in `region` (a resolved region: an environment-agnostic stack is not). */
+function isInRegion(scope: IConstruct, region: string): boolean {
+  const own = Stack.of(scope).region;
+  return !Token.isUnresolved(own) && own === region;
+}
+
+function companionScope(scope: Construct, region: string, purpose: CompanionPurpose): Stack {
+  if (Token.isUnresolved(region) || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw propError(scope, `the companion stack's region must be a region name such as 'eu-west-1', got '${region}'.`);
+  }
+  const stack = Stack.of(scope);
+  if (isInRegion(stack, region)) return stack;
+
+  const parent = topLevelStack(stack);
+  if (Token.isUnresolved(parent.region)) {
+    throw propError(scope, `stack ${parent.node.path} has no region at synthesis (environment-agnostic), ${purpose.agnosticReason}`);
+  }
+  const stage = Stage.of(parent);
+  if (!stage) {
+    throw propError(scope, `stack ${parent.node.path} must belong to an App or a Stage, which will hold its ${region} companion stack.`);
+  }
+
+  const id = companionId(parent, stage, region);
+  const existing = stage.node.tryFindChild(id);
+  if (existing && !(Stack.isStack(existing) && existing.region === region)) {
+    throw propError(scope, `the ID ${id} of the ${region} companion stack of ${parent.node.path} is taken by ${existing.node.path}; rename it.`);
+  }
+  const companion = (existing as Stack | undefined) ?? new Stack(stage, id, {
+    env: { region, account: parent.account },
+    stackName: Token.isUnresolved(parent.stackName)
+      ? undefined
+      : fitWithHash(`${parent.stackName}-${parent.region}-${region}`, MAX_STACK_NAME_LENGTH),
+    description: fitWithHash(`The ${region} resources${purpose.holds} of stack ${parent.node.path} in ${parent.region}.`,
+      MAX_DESCRIPTION_LENGTH),
+    tags: parent.tags.tagValues(),
+    terminationProtection: parent.terminationProtection,
+  });
+  parent.addStackDependency(companion, purpose.dependencyReason);
+  return companion;
 }
 
 /** The stack that deploys `stack`: itself, or the top-level parent of a nested stack. */
@@ -121,10 +174,10 @@ function topLevelStack(stack: Stack): Stack {
   return top;
 }
 
-/** `<parent's path in its stage, dashed>-us-east-1`: unique in the stage, stable while the parent's path is. */
-function companionId(parent: Stack, stage: Stage): string {
+/** `<parent's path in its stage, dashed>-<region>`: unique in the stage, stable while the parent's path is. */
+function companionId(parent: Stack, stage: Stage, region: string): string {
   const relative = parent.node.scopes.slice(stage.node.scopes.length).map(c => c.node.id).join('-');
-  return `${relative.replace(/[^A-Za-z0-9-]/g, '-')}${COMPANION_SUFFIX}`;
+  return `${relative.replace(/[^A-Za-z0-9-]/g, '-')}-${region}`;
 }
 
 /** `/cdk-production-webapp/cross-region/<region>/<stack name>`: the parameters one stack reads, and only those. */
@@ -159,15 +212,17 @@ function sha256(text: string): string {
 }
 
 /**
- * The service token of the stack's reader provider, which may call ssm:GetParameter on the parameters under `prefix`
- * in us-east-1 and nothing else.
+ * The service token of the stack's reader provider for `region`, which may call ssm:GetParameter on the parameters
+ * under `prefix` in that region and nothing else. The us-east-1 provider keeps the reader type as its ID; the
+ * provider of another region has the region appended.
  */
-function readerServiceToken(stack: Stack, prefix: string): string {
-  return inlineProviderServiceToken(stack, CROSS_REGION_READER_TYPE, CROSS_REGION_READER_CODE,
-    'Reads the values that the us-east-1 companion stack hands over in SSM Parameter Store', [{
+function readerServiceToken(stack: Stack, prefix: string, region: string): string {
+  const providerId = region === US_EAST_1 ? CROSS_REGION_READER_TYPE : `${CROSS_REGION_READER_TYPE}-${region}`;
+  return inlineProviderServiceToken(stack, providerId, CROSS_REGION_READER_CODE,
+    `Reads the values that the ${region} companion stack hands over in SSM Parameter Store`, [{
       Effect: 'Allow',
       Action: 'ssm:GetParameter',
-      Resource: stack.formatArn({ service: 'ssm', region: US_EAST_1, resource: 'parameter', resourceName: `${prefix.slice(1)}/*` }),
+      Resource: stack.formatArn({ service: 'ssm', region, resource: 'parameter', resourceName: `${prefix.slice(1)}/*` }),
     }]);
 }
 

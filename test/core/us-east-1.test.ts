@@ -5,7 +5,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
-  CROSS_REGION_PARAMETER_PREFIX, CROSS_REGION_READER_TYPE, crossRegionValue, isInUsEast1, usEast1Scope,
+  CROSS_REGION_PARAMETER_PREFIX, CROSS_REGION_READER_TYPE, crossRegionValue, crossRegionValueFrom, isInUsEast1,
+  regionalCompanionScope, usEast1Scope,
 } from '../../src/core/us-east-1';
 import { complianceFindings, formatFindings } from '../compliance';
 import { idOf, only } from '../template';
@@ -387,5 +388,102 @@ describe('usEast1Scope, isInUsEast1, crossRegionValue', () => {
       expect(() => crossRegionValue(consumer, 'Value', 'literal')).toThrow(message);
       expect(stacksOf(app)).toEqual([stack]);
     });
+  });
+});
+
+describe('regionalCompanionScope, crossRegionValueFrom', () => {
+  /** A KMS-free resource of any region: an SSM parameter whose name is handed over. */
+  function handOverFrom(consumer: Construct, region: string, id = 'Value') {
+    const home = regionalCompanionScope(consumer, region);
+    const source = new wafv2.CfnIPSet(home, `${consumer.node.id}${id}Source`, {
+      scope: 'REGIONAL',
+      ipAddressVersion: 'IPV4',
+      addresses: ['192.0.2.0/24'],
+    });
+    return { home, source, value: crossRegionValueFrom(consumer, id, source.attrArn, region) };
+  }
+
+  test('GIVEN the stack\'s own region THEN the stack is its own scope and the value comes back unchanged', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Parent', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const { home, source, value } = handOverFrom(new Construct(stack, 'Consumer'), 'eu-west-1');
+    expect(home).toBe(stack);
+    expect(value).toBe(source.attrArn);
+    expect(stacksOf(app)).toEqual([stack]);
+    Template.fromStack(stack).resourceCountIs(CROSS_REGION_READER_TYPE, 0);
+  });
+
+  describe('GIVEN a stack in eu-west-1 that reads from eu-central-1 and from us-east-1', () => {
+    const app = strictApp();
+    const parent = new Stack(app, 'Parent', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const dr = handOverFrom(new Construct(parent, 'Storage'), 'eu-central-1');
+    const edge = handOver(new Construct(parent, 'Edge'));
+    const template = Template.fromStack(parent);
+
+    test('THEN each region gets one companion stack, named after the stack, its region and the companion\'s region', () => {
+      expect(dr.home.region).toBe('eu-central-1');
+      expect(dr.home.account).toBe(ACCOUNT);
+      expect(dr.home.node.id).toBe('Parent-eu-central-1');
+      expect(dr.home.stackName).toBe('Parent-eu-west-1-eu-central-1');
+      expect(regionalCompanionScope(parent, 'eu-central-1')).toBe(dr.home);
+      expect(regionalCompanionScope(parent, 'us-east-1')).toBe(edge.home);
+      expect(edge.home.node.id).toBe('Parent-us-east-1');
+      expect(parent.dependencies).toEqual([dr.home, edge.home]);
+      expect(stacksOf(app).map(s => s.node.id).sort()).toEqual(['Parent', 'Parent-eu-central-1', 'Parent-us-east-1']);
+    });
+
+    test('THEN the companion in eu-central-1 is described after its region, and the us-east-1 one as before', () => {
+      expect(dr.home.templateOptions.description).toBe('The eu-central-1 resources of stack Parent in eu-west-1.');
+      expect(edge.home.templateOptions.description)
+        .toBe('The us-east-1 resources (CloudFront certificate, web ACL) of stack Parent in eu-west-1.');
+    });
+
+    test('THEN the value is written in eu-central-1 and read from there by a reader provider of that region only', () => {
+      Template.fromStack(dr.home).hasResourceProperties('AWS::SSM::Parameter', {
+        Name: `${CROSS_REGION_PARAMETER_PREFIX}/eu-west-1/Parent/Storage/Value`,
+        Value: { 'Fn::GetAtt': [dr.home.getLogicalId(dr.source), 'Arn'] },
+      });
+      template.hasResourceProperties(CROSS_REGION_READER_TYPE, {
+        Region: 'eu-central-1',
+        ParameterName: `${CROSS_REGION_PARAMETER_PREFIX}/eu-west-1/Parent/Storage/Value`,
+      });
+      template.hasResourceProperties(CROSS_REGION_READER_TYPE, { Region: 'us-east-1' });
+      template.resourceCountIs('AWS::Lambda::Function', 2);
+      const roles = Object.values(template.findResources('AWS::IAM::Role')).map(r => JSON.stringify(r.Properties.Policies));
+      expect(roles.filter(p => p.includes(':ssm:eu-central-1:'))).toHaveLength(1);
+      expect(roles.filter(p => p.includes(':ssm:us-east-1:'))).toHaveLength(1);
+      expect(roles.filter(p => p.includes(':ssm:eu-central-1:') && p.includes(':ssm:us-east-1:'))).toEqual([]);
+    });
+
+    test('THEN cdk-nag reports no unacknowledged finding, and the template rules none', () => {
+      expect(formatFindings(complianceFindings(app))).toEqual([]);
+      expect(templateRuleFindings(app)).toEqual([]);
+    });
+  });
+
+  test.each([
+    ['a token', () => Stack.of(new Stack()).region],
+    ['not a region name', () => 'Europe'],
+  ])('GIVEN a companion region that is %s THEN it is refused', (_case, region) => {
+    const parent = new Stack(strictApp(), 'Parent', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const value = region();
+    expect(() => regionalCompanionScope(new Construct(parent, 'Storage'), value)).toThrow(
+      `Parent/Storage: the companion stack's region must be a region name such as 'eu-west-1', got '${value}'.`);
+  });
+
+  test('GIVEN an environment-agnostic stack THEN a companion outside us-east-1 is refused, naming its region', () => {
+    const stack = new Stack(strictApp(), 'Agnostic');
+    expect(() => crossRegionValueFrom(new Construct(stack, 'Storage'), 'Value', 'literal', 'eu-central-1')).toThrow(
+      'Agnostic/Storage: stack Agnostic has no region at synthesis (environment-agnostic), but it needs a companion stack in '
+      + 'eu-central-1: set env.region on the stack (and env.account, for the eu-central-1 companion stack that a stack in '
+      + 'another region gets).');
+  });
+
+  test('GIVEN a companion ID taken by another construct THEN it is refused, naming the region', () => {
+    const app = strictApp();
+    const parent = new Stack(app, 'Parent', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    new Stack(app, 'Parent-eu-central-1', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    expect(() => regionalCompanionScope(new Construct(parent, 'Storage'), 'eu-central-1')).toThrow(
+      'Parent/Storage: the ID Parent-eu-central-1 of the eu-central-1 companion stack of Parent is taken by Parent-eu-central-1; rename it.');
   });
 });
