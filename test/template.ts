@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
 /** The one resource of a type whose logical ID matches `pattern`, as [logical ID, resource]; fails unless exactly one. */
@@ -10,4 +13,13 @@ export function only(template: Template, type: string, pattern: RegExp = /.*/): 
 /** The logical ID of the one resource of a type whose logical ID matches `pattern`. */
 export function idOf(template: Template, type: string, pattern: RegExp): string {
   return only(template, type, pattern)[0];
+}
+
+/** A custom resource provider's code directory as synthesized in the cloud assembly (the stack's one Lambda function). */
+export function assetDirectory(app: App, stack: Stack): string {
+  const assembly = app.synth();
+  const [, handler] = only(Template.fromStack(stack), 'AWS::Lambda::Function');
+  const hash = handler.Properties.Code.S3Key.replace(/\.zip$/, '');
+  const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf-8'));
+  return path.join(assembly.directory, manifest.files[hash].source.path);
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { App, CustomResource, NestedStack, Stack } from 'aws-cdk-lib';
+import { CustomResource, NestedStack, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { Construct } from 'constructs';
@@ -9,7 +9,7 @@ import {
   cloudFrontOriginFacingPrefixListId,
 } from '../../src/core/cloudfront-prefix-list';
 import { complianceFindings, formatFindings } from '../compliance';
-import { only } from '../template';
+import { assetDirectory, only } from '../template';
 import { strictApp, templateRuleFindings } from '../util';
 
 const ACCOUNT = '123456789012';
@@ -42,15 +42,6 @@ function securityGroupApp() {
   securityGroup.addIngressRule(ec2.Peer.prefixList(cloudFrontOriginFacingPrefixListId(securityGroup)), ec2.Port.tcp(443),
     'HTTPS from CloudFront only');
   return { app, stack, securityGroup };
-}
-
-/** The handler's code directory as synthesized in the cloud assembly, from the provider's Code.S3Key. */
-function assetDirectory(app: App, stack: Stack): string {
-  const assembly = app.synth();
-  const [, handler] = only(Template.fromStack(stack), 'AWS::Lambda::Function');
-  const hash = handler.Properties.Code.S3Key.replace(/\.zip$/, '');
-  const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf-8'));
-  return path.join(assembly.directory, manifest.files[hash].source.path);
 }
 
 describe('cloudFrontOriginFacingPrefixListId', () => {

@@ -9,7 +9,7 @@ import {
   regionalCompanionScope, usEast1Scope,
 } from '../../src/core/us-east-1';
 import { complianceFindings, formatFindings } from '../compliance';
-import { idOf, only } from '../template';
+import { assetDirectory, idOf, only } from '../template';
 import { strictApp, templateRuleFindings } from '../util';
 
 const ACCOUNT = '123456789012';
@@ -48,15 +48,6 @@ function twoRegionApp(options: { addresses?: string[]; otherParent?: boolean } =
     : new Stack(app, 'Other', { env: { account: ACCOUNT, region: 'ap-southeast-2' } });
   const c = other ? handOver(new Construct(other, 'C')) : undefined;
   return { app, parent, a, b, other, c };
-}
-
-/** The handler's code directory as synthesized in the cloud assembly, from the provider's Code.S3Key. */
-function assetDirectory(app: App, stack: Stack): string {
-  const assembly = app.synth();
-  const [, handler] = only(Template.fromStack(stack), 'AWS::Lambda::Function');
-  const hash = handler.Properties.Code.S3Key.replace(/\.zip$/, '');
-  const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf-8'));
-  return path.join(assembly.directory, manifest.files[hash].source.path);
 }
 
 describe('usEast1Scope, isInUsEast1, crossRegionValue', () => {
