@@ -19,3 +19,6 @@ export * from './edge/secure-edge';
 
 // Storage
 export * from './storage/storage-buckets';
+
+// Observability
+export * from './observability/observability';

@@ -1,0 +1,494 @@
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { NatStrategy, NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../../src';
+import { Observability, ObservabilityProps } from '../../src/observability/observability';
+import { complianceFindings, formatFindings } from '../compliance';
+import { idOf, only } from '../template';
+import { strictApp, templateRuleFindings } from '../util';
+
+const ACCOUNT = '123456789012';
+
+interface Fixture {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly observability: Observability;
+  readonly template: Template;
+  /** The us-east-1 companion stack's template, when the stack is elsewhere and one was created. */
+  readonly companion?: Template;
+}
+
+interface Tiers {
+  readonly network?: boolean;
+  readonly web?: boolean;
+  readonly data?: boolean;
+  readonly edge?: boolean;
+  readonly readReplicas?: number;
+  readonly natStrategy?: NatStrategy;
+  readonly webAclArn?: string;
+}
+
+const ALL: Tiers = { network: true, web: true, data: true, edge: true };
+
+/** The tiers asked for, watched by an Observability, in a stack of `region`. */
+function synth(region: string, tiers: Tiers = ALL, props: Partial<ObservabilityProps> = {}): Fixture {
+  const app = strictApp();
+  const stack = new Stack(app, 'TestStack', { env: { account: ACCOUNT, region } });
+  const network = new NetworkFoundation(stack, 'Network', { natStrategy: tiers.natStrategy });
+  const certificate = acm.Certificate.fromCertificateArn(stack, 'C', `arn:aws:acm:${region}:${ACCOUNT}:certificate/x`);
+  const webTier = tiers.web || tiers.edge ? new ScalableWebTier(stack, 'Web', { vpc: network.vpc, certificate }) : undefined;
+  const dataTier = tiers.data
+    ? new ResilientDataTier(stack, 'Data', { vpc: network.vpc, database: { readReplicas: tiers.readReplicas ?? 0 } })
+    : undefined;
+  const edge = tiers.edge ? new SecureEdge(stack, 'Edge', { loadBalancer: webTier!.loadBalancer, webAclArn: tiers.webAclArn }) : undefined;
+  const observability = new Observability(stack, 'Observability', {
+    network: tiers.network ? network : undefined,
+    webTier: tiers.web ? webTier : undefined,
+    dataTier,
+    edge,
+    alarmEmails: ['ops@example.com', 'oncall@example.com'],
+    ...props,
+  });
+  const companions = app.node.children.filter(c => c instanceof Stack && c !== stack) as Stack[];
+  return {
+    app,
+    stack,
+    observability,
+    template: Template.fromStack(stack),
+    companion: companions.length ? Template.fromStack(companions[0]) : undefined,
+  };
+}
+
+/** The alarm whose logical ID starts with `Observability<name>`. */
+function alarm(template: Template, name: string): any {
+  return only(template, 'AWS::CloudWatch::Alarm', new RegExp(`Observability${name}[0-9A-F]{8}$`))[1].Properties;
+}
+
+/** The dashboard body as JSON, with every token replaced by `TOKEN`. */
+function dashboardBody(template: Template): any {
+  const body = only(template, 'AWS::CloudWatch::Dashboard')[1].Properties.DashboardBody;
+  const parts: unknown[] = body['Fn::Join'][1];
+  return JSON.parse(parts.map(p => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+}
+
+describe('Observability', () => {
+  describe('all tiers in eu-west-1', () => {
+    const { app, stack, template, companion, observability } = synth('eu-west-1', { ...ALL, readReplicas: 2 });
+    const topicId = idOf(template, 'AWS::SNS::Topic', /^ObservabilityAlarmTopic/);
+    const topicKeyId = idOf(template, 'AWS::KMS::Key', /^ObservabilityAlarmTopicKey/);
+    const bothActions = { AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] };
+
+    test('the alarm topic is encrypted with a rotated key that CloudWatch of this account may use', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [topicKeyId, 'Arn'] } });
+      const [, key] = only(template, 'AWS::KMS::Key', /^ObservabilityAlarmTopicKey/);
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      expect(key.Properties.KeyPolicy.Statement).toContainEqual({
+        Sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+      });
+    });
+
+    test('the alarm topic refuses publishing without TLS and e-mails every address', () => {
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Effect: 'Deny', Action: 'sns:Publish', Principal: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          })]),
+        },
+      });
+      for (const email of ['ops@example.com', 'oncall@example.com']) {
+        template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, TopicArn: { Ref: topicId } });
+      }
+    });
+
+    test.each([
+      // name, namespace, metric, statistic, period, threshold, comparison, evaluation periods, datapoints, missing data
+      ['WebCpuAlarm', 'AWS/EC2', 'CPUUtilization', 'Average', 300, 80, 'GreaterThanThreshold', 3, undefined, 'missing'],
+      ['UnhealthyHostsAlarm', 'AWS/ApplicationELB', 'UnHealthyHostCount', 'Maximum', 60, 1, 'GreaterThanOrEqualToThreshold', 3, undefined, 'missing'],
+      ['DatabaseCpuAlarm', 'AWS/RDS', 'CPUUtilization', 'Average', 300, 80, 'GreaterThanThreshold', 3, undefined, 'breaching'],
+      ['DatabaseFreeStorageAlarm', 'AWS/RDS', 'FreeStorageSpace', 'Minimum', 300, 10737418240, 'LessThanThreshold', 1, undefined, 'breaching'],
+      ['DatabaseConnectionsAlarm', 'AWS/RDS', 'DatabaseConnections', 'Average', 300, 200, 'GreaterThanThreshold', 3, undefined, 'breaching'],
+      ['DatabaseFreeableMemoryAlarm', 'AWS/RDS', 'FreeableMemory', 'Average', 300, 268435456, 'LessThanThreshold', 3, undefined, 'breaching'],
+      ['ReplicaLagAlarm1', 'AWS/RDS', 'ReplicaLag', 'Maximum', 300, 60, 'GreaterThanThreshold', 3, undefined, 'breaching'],
+      ['ReplicaLagAlarm2', 'AWS/RDS', 'ReplicaLag', 'Maximum', 300, 60, 'GreaterThanThreshold', 3, undefined, 'breaching'],
+      ['NatPortAllocationErrorsAlarm1', 'AWS/NATGateway', 'ErrorPortAllocation', 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold', 1, undefined, 'notBreaching'],
+      ['NatPortAllocationErrorsAlarm2', 'AWS/NATGateway', 'ErrorPortAllocation', 'Sum', 300, 1, 'GreaterThanOrEqualToThreshold', 1, undefined, 'notBreaching'],
+      ['NatPacketsDroppedAlarm1', 'AWS/NATGateway', 'PacketsDropCount', 'Sum', 300, 100, 'GreaterThanThreshold', 3, undefined, 'notBreaching'],
+      ['NatPacketsDroppedAlarm2', 'AWS/NATGateway', 'PacketsDropCount', 'Sum', 300, 100, 'GreaterThanThreshold', 3, undefined, 'notBreaching'],
+    ])('%s: %s %s (%s over %ss) against %s, %s, %s periods', (name, namespace, metricName, statistic, period, threshold,
+      comparison, evaluationPeriods, datapoints, missing) => {
+      const properties = alarm(template, name);
+      expect(properties).toMatchObject({
+        Namespace: namespace,
+        MetricName: metricName,
+        Statistic: statistic,
+        Period: period,
+        Threshold: threshold,
+        ComparisonOperator: comparison,
+        EvaluationPeriods: evaluationPeriods,
+        TreatMissingData: missing,
+        ...bothActions,
+      });
+      expect(properties.DatapointsToAlarm).toBe(datapoints);
+    });
+
+    test('the p95 target response time alarm watches the target group above 1 s', () => {
+      expect(alarm(template, 'TargetResponseTimeAlarm')).toMatchObject({
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'TargetResponseTime',
+        ExtendedStatistic: 'p95',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        TreatMissingData: 'notBreaching',
+        ...bothActions,
+      });
+      expect(alarm(template, 'TargetResponseTimeAlarm').Dimensions.map((d: any) => d.Name).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
+    });
+
+    test('the 5xx rate alarm divides load balancer and target 5xx by requests', () => {
+      const properties = alarm(template, 'Http5xxRateAlarm');
+      expect(properties).toMatchObject({
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching',
+        ...bothActions,
+      });
+      const metrics = properties.Metrics;
+      expect(metrics.find((m: any) => m.Expression)).toMatchObject({
+        Id: 'expr_1',
+        Expression: 'IF(requests > 0, 100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / requests, 0)',
+      });
+      const byId = Object.fromEntries(metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat]));
+      expect(byId.requests).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCount' }, Stat: 'Sum', Period: 300 });
+      expect(byId.elb5xx).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_ELB_5XX_Count' }, Stat: 'Sum', Period: 300 });
+      expect(byId.target5xx).toMatchObject({ Metric: { Namespace: 'AWS/ApplicationELB', MetricName: 'HTTPCode_Target_5XX_Count' }, Stat: 'Sum', Period: 300 });
+    });
+
+    test.each([
+      ['CacheCpuAlarm', 'MAX', 'CPUUtilization', 'Average', 80, 3, 'breaching'],
+      ['CacheEngineCpuAlarm', 'MAX', 'EngineCPUUtilization', 'Average', 90, 3, 'breaching'],
+      ['CacheMemoryAlarm', 'MAX', 'DatabaseMemoryUsagePercentage', 'Average', 80, 3, 'breaching'],
+      ['CacheEvictionsAlarm', 'SUM', 'Evictions', 'Sum', 1000, 1, 'notBreaching'],
+      ['CacheConnectionsAlarm', 'SUM', 'CurrConnections', 'Average', 5000, 3, 'breaching'],
+    ])('%s: %s of %s (%s) over the cache nodes above %s, %s periods', (name, aggregate, metricName, stat, threshold, periods, missing) => {
+      const properties = alarm(template, name);
+      expect(properties).toMatchObject({
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: periods,
+        TreatMissingData: missing,
+        ...bothActions,
+      });
+      const nodes = properties.Metrics.filter((m: any) => m.MetricStat);
+      expect(nodes.length).toBeGreaterThan(0);
+      expect(nodes.length).toBeLessThanOrEqual(10); // CloudWatch's limit for an alarm's math expression
+      for (const node of nodes) {
+        expect(node.MetricStat).toMatchObject({ Metric: { Namespace: 'AWS/ElastiCache', MetricName: metricName }, Stat: stat, Period: 300 });
+        expect(node.ReturnData).toBe(false);
+      }
+      expect(properties.Metrics.find((m: any) => m.Expression).Expression)
+        .toBe(`${aggregate}([${nodes.map((m: any) => m.Id).join(', ')}])`);
+    });
+
+    test('one NAT alarm of each kind per NAT gateway, on its ID', () => {
+      const gateways = Object.keys(template.findResources('AWS::EC2::NatGateway'));
+      expect(gateways).toHaveLength(2);
+      for (const [i, gateway] of gateways.entries()) {
+        expect(alarm(template, `NatPortAllocationErrorsAlarm${i + 1}`).Dimensions).toEqual([{ Name: 'NatGatewayId', Value: { Ref: gateway } }]);
+        expect(alarm(template, `NatPacketsDroppedAlarm${i + 1}`).Dimensions).toEqual([{ Name: 'NatGatewayId', Value: { Ref: gateway } }]);
+      }
+    });
+
+    test('the WAF alarm lives in the us-east-1 companion, with its own encrypted, TLS-only topic and the same e-mails', () => {
+      expect(companion).toBeDefined();
+      const [aclId] = only(companion!, 'AWS::WAFv2::WebACL');
+      const [usTopicId] = only(companion!, 'AWS::SNS::Topic', /AlarmTopic/);
+      const [usKeyId, usKey] = only(companion!, 'AWS::KMS::Key', /AlarmTopicKey/);
+      expect(usKey.Properties.EnableKeyRotation).toBe(true);
+      expect(JSON.stringify(usKey.Properties.KeyPolicy)).toContain('cloudwatch.amazonaws.com');
+      companion!.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [usKeyId, 'Arn'] } });
+      companion!.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      for (const email of ['ops@example.com', 'oncall@example.com']) {
+        companion!.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, TopicArn: { Ref: usTopicId } });
+      }
+      const [, waf] = only(companion!, 'AWS::CloudWatch::Alarm', /WafBlockedRequestsAlarm/);
+      expect(waf.Properties).toMatchObject({
+        Namespace: 'AWS/WAFV2',
+        MetricName: 'BlockedRequests',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1000,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: usTopicId }],
+        OKActions: [{ Ref: usTopicId }],
+      });
+      expect(waf.Properties.Dimensions).toEqual([
+        { Name: 'Rule', Value: 'ALL' },
+        { Name: 'WebACL', Value: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [aclId, 'Arn'] }] }] } },
+      ]);
+      expect(observability.usEast1AlarmTopic).toBeDefined();
+      expect(Stack.of(observability.usEast1AlarmTopic!).region).toBe('us-east-1');
+    });
+
+    test('no CloudFront alarm outside us-east-1, with a warning saying why', () => {
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /CloudFront|Waf/.test(id))).toEqual([]);
+      expect(Object.keys(companion!.findResources('AWS::CloudWatch::Alarm')).filter(id => /CloudFront/.test(id))).toEqual([]);
+      Annotations.fromStack(stack).hasWarning('/TestStack/Observability',
+        Match.stringLikeRegexp('no CloudFront 5xx alarm is created.*\\[ack: cdk-production-webapp:noCloudFrontAlarm\\]'));
+    });
+
+    test('`alarms` lists every alarm, in both stacks', () => {
+      const count = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => id.startsWith('Observability')).length;
+      expect(count).toBe(4 + 6 + 5 + 4);
+      expect(observability.alarms).toHaveLength(count + 1);
+    });
+
+    test('the dashboard has the six groups, each with its widgets', () => {
+      const widgets = dashboardBody(template).widgets;
+      const headers = widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
+      expect(headers).toEqual(['## Load balancer', '## Auto Scaling group', '## RDS performance', '## ElastiCache',
+        '## Application error rate', '## Cost and billing']);
+      const titles = widgets.filter((w: any) => w.type === 'metric').map((w: any) => w.properties.title);
+      expect(titles).toEqual(['Request count', 'Target response time', 'In-service instances', 'Fleet CPU (%)',
+        'Database CPU (%) and connections', 'Database IOPS', 'Database free storage (bytes)', 'Replica lag (s)',
+        'Cache hit ratio (%)', 'Cache memory, fullest node (%)', 'Cache evictions', 'Load balancer 5xx rate (%)',
+        'CloudFront 5xx rate (%)', 'Estimated charges this month (USD)']);
+    });
+
+    test('dashboard metrics: ASG in-service instances, RDS IOPS, cache hit ratio by SEARCH, billing in us-east-1', () => {
+      const widgets = dashboardBody(template).widgets;
+      const byTitle = (title: string) => widgets.find((w: any) => w.properties.title === title).properties;
+      expect(byTitle('In-service instances').metrics[0].slice(0, 2)).toEqual(['AWS/AutoScaling', 'GroupInServiceInstances']);
+      expect(byTitle('Database IOPS').metrics.map((m: any) => m[1])).toEqual(['ReadIOPS', 'WriteIOPS']);
+      const hitRatio = byTitle('Cache hit ratio (%)').metrics.map((m: any) => m[0]);
+      expect(hitRatio).toContainEqual(expect.objectContaining({ expression: '100 * SUM(hits) / (SUM(hits) + SUM(misses))' }));
+      expect(hitRatio).toContainEqual(expect.objectContaining({
+        expression: 'SEARCH(\'{AWS/ElastiCache,CacheClusterId} MetricName="CacheHits" "TOKEN"\', \'Sum\', 300)', id: 'hits',
+      }));
+      expect(hitRatio).toContainEqual(expect.objectContaining({ id: 'misses' }));
+      const cloudFront = byTitle('CloudFront 5xx rate (%)').metrics;
+      expect(cloudFront[0].slice(0, 2)).toEqual(['AWS/CloudFront', '5xxErrorRate']);
+      expect(cloudFront[0][cloudFront[0].length - 1]).toMatchObject({ region: 'us-east-1' });
+      const billing = byTitle('Estimated charges this month (USD)');
+      expect(billing.region).toBe('us-east-1');
+      expect(billing.metrics[0].slice(0, 4)).toEqual(['AWS/Billing', 'EstimatedCharges', 'Currency', 'USD']);
+    });
+
+    test('a multi-region trail with log file validation, encrypted with its key, delivered to its log group', () => {
+      const [, trail] = only(template, 'AWS::CloudTrail::Trail');
+      expect(trail.Properties).toMatchObject({
+        IsMultiRegionTrail: true,
+        IncludeGlobalServiceEvents: true,
+        EnableLogFileValidation: true,
+        IsLogging: true,
+        KMSKeyId: { 'Fn::GetAtt': ['ObservabilityTrailKeyEC0B82D1', 'Arn'] },
+        S3BucketName: { Ref: 'ObservabilityTrailBucket00FAFD95' },
+        CloudWatchLogsLogGroupArn: { 'Fn::GetAtt': ['ObservabilityTrailLogGroup2CF1B058', 'Arn'] },
+      });
+      expect(observability.trail).toBeDefined();
+    });
+
+    test('the trail key is rotated and lets only CloudTrail trails of this account encrypt', () => {
+      const [, key] = only(template, 'AWS::KMS::Key', /^ObservabilityTrailKey/);
+      expect(key.Properties.EnableKeyRotation).toBe(true);
+      const statement = key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowCloudTrailToEncryptLogs');
+      expect(statement).toEqual({
+        Sid: 'AllowCloudTrailToEncryptLogs',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudtrail.amazonaws.com' },
+        Action: 'kms:GenerateDataKey*',
+        Resource: '*',
+        Condition: {
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:*:', { Ref: 'AWS::AccountId' }, ':trail/*']] } },
+          ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudtrail:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':trail/*']] } },
+        },
+      });
+      expect(key.Properties.KeyPolicy.Statement.find((s: any) => s.Sid === 'AllowCloudTrailToDescribeKey'))
+        .toMatchObject({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:DescribeKey' });
+    });
+
+    test('the trail bucket: SSE-KMS with the trail key, versioned, TLS only, private, access-logged, archived then expired', () => {
+      const [, bucket] = only(template, 'AWS::S3::Bucket', /^ObservabilityTrailBucket[0-9A-F]{8}$/);
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]).toEqual({
+        BucketKeyEnabled: true,
+        ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': ['ObservabilityTrailKeyEC0B82D1', 'Arn'] } },
+      });
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.LoggingConfiguration).toEqual({
+        DestinationBucketName: { Ref: idOf(template, 'AWS::S3::Bucket', /^ObservabilityTrailAccessLogsBucket/) }, LogFilePrefix: 'trail/',
+      });
+      expect(bucket.Properties.LifecycleConfiguration.Rules[0]).toMatchObject({
+        Status: 'Enabled', ExpirationInDays: 2555, Transitions: [{ StorageClass: 'GLACIER', TransitionInDays: 365 }],
+      });
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: 'ObservabilityTrailBucket00FAFD95' },
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    });
+
+    test('the trail log group is KMS-encrypted and kept a year; CloudTrail writes to it through a managed policy', () => {
+      const [, group] = only(template, 'AWS::Logs::LogGroup', /^ObservabilityTrailLogGroup/);
+      expect(group.Properties).toEqual({
+        KmsKeyId: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', /^ObservabilityTrailLogKey/), 'Arn'] },
+        RetentionInDays: 365,
+      });
+      const roleId = idOf(template, 'AWS::IAM::Role', /^ObservabilityTrailLogsRole/);
+      expect(Object.keys(template.findResources('AWS::IAM::Policy')).filter(id => id.startsWith('Observability'))).toEqual([]);
+      const [policyId, policy] = only(template, 'AWS::IAM::ManagedPolicy', /^ObservabilityTrailLogsRolePolicy/);
+      expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
+      expect(policy.Properties.PolicyDocument.Statement).toEqual([{
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': ['ObservabilityTrailLogGroup2CF1B058', 'Arn'] },
+      }]);
+      expect(only(template, 'AWS::CloudTrail::Trail')[1].DependsOn).toEqual(expect.arrayContaining([policyId, roleId]));
+    });
+
+    test('logical IDs of the trail bucket, key and log group are pinned', () => {
+      expect(idOf(template, 'AWS::S3::Bucket', /^ObservabilityTrailBucket[0-9A-F]{8}$/)).toBe('ObservabilityTrailBucket00FAFD95');
+      expect(idOf(template, 'AWS::KMS::Key', /^ObservabilityTrailKey/)).toBe('ObservabilityTrailKeyEC0B82D1');
+      expect(idOf(template, 'AWS::Logs::LogGroup', /^ObservabilityTrail/)).toBe('ObservabilityTrailLogGroup2CF1B058');
+    });
+
+    test('passes the four compliance packs and the template rules, in both stacks', () => {
+      expect(formatFindings(complianceFindings(app))).toEqual([]);
+      expect(templateRuleFindings(app)).toEqual([]);
+    });
+  });
+
+  describe('all tiers in us-east-1', () => {
+    const { app, template, companion } = synth('us-east-1');
+    const topicId = idOf(template, 'AWS::SNS::Topic', /^ObservabilityAlarmTopic/);
+
+    test('no companion; the CloudFront and WAF alarms notify the one alarm topic', () => {
+      expect(companion).toBeUndefined();
+      expect(alarm(template, 'CloudFront5xxRateAlarm')).toMatchObject({
+        Namespace: 'AWS/CloudFront',
+        MetricName: '5xxErrorRate',
+        Statistic: 'Average',
+        Period: 300,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching',
+        Dimensions: [
+          { Name: 'DistributionId', Value: { Ref: idOf(template, 'AWS::CloudFront::Distribution', /Edge/) } },
+          { Name: 'Region', Value: 'Global' },
+        ],
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+      expect(alarm(template, 'WafBlockedRequestsAlarm')).toMatchObject({
+        Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests', AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
+      });
+      template.resourceCountIs('AWS::SNS::Topic', 2); // the alarm topic and the web tier's notifications
+    });
+
+    test('passes the four compliance packs and the template rules', () => {
+      expect(formatFindings(complianceFindings(app))).toEqual([]);
+      expect(templateRuleFindings(app)).toEqual([]);
+    });
+  });
+
+  describe('options', () => {
+    test('thresholds override the defaults', () => {
+      const { template } = synth('eu-west-1', { web: true, data: true }, {
+        thresholds: { webCpuPercent: 70, databaseFreeStorageBytes: 5 * 1024 ** 3, cacheEvictions: 10 },
+      });
+      expect(alarm(template, 'WebCpuAlarm').Threshold).toBe(70);
+      expect(alarm(template, 'DatabaseFreeStorageAlarm').Threshold).toBe(5368709120);
+      expect(alarm(template, 'CacheEvictionsAlarm').Threshold).toBe(10);
+      expect(alarm(template, 'UnhealthyHostsAlarm').Threshold).toBe(1);
+    });
+
+    test('widgets and alarms only for the tiers given: a web tier alone', () => {
+      const { template, companion } = synth('eu-west-1', { web: true }, { trail: false });
+      const headers = dashboardBody(template).widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
+      expect(headers).toEqual(['## Load balancer', '## Auto Scaling group', '## Application error rate', '## Cost and billing']);
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => id.startsWith('Observability'))).toHaveLength(4);
+      expect(companion).toBeUndefined();
+      template.resourceCountIs('AWS::CloudTrail::Trail', 0);
+    });
+
+    test('no read replica, no replica lag alarm', () => {
+      const { template } = synth('eu-west-1', { data: true }, { trail: false });
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /ReplicaLag/.test(id))).toEqual([]);
+    });
+
+    test('NAT instances publish no NAT gateway metrics: no NAT alarm', () => {
+      const { template } = synth('eu-west-1', { network: true, natStrategy: NatStrategy.instances() }, { trail: false });
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /Nat/.test(id))).toEqual([]);
+    });
+
+    test('a single NAT gateway gets one alarm of each kind', () => {
+      const { template } = synth('eu-west-1', { network: true, natStrategy: NatStrategy.single() }, { trail: false });
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /Nat/.test(id))).toHaveLength(2);
+    });
+
+    test('an imported web ACL gets no WAF alarm (and no companion stack)', () => {
+      const webAclArn = `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/shared/abc`;
+      const { template, companion, observability } = synth('eu-west-1', { edge: true, webAclArn }, { trail: false });
+      expect(companion).toBeUndefined();
+      expect(observability.usEast1AlarmTopic).toBeUndefined();
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /Waf/.test(id))).toEqual([]);
+    });
+
+    test('log retention and removal policy', () => {
+      const { template } = synth('eu-west-1', { web: true }, {
+        logRetention: logs.RetentionDays.TWO_YEARS, removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const [, group] = only(template, 'AWS::Logs::LogGroup', /^ObservabilityTrailLogGroup/);
+      expect(group.Properties.RetentionInDays).toBe(731);
+      expect(group.DeletionPolicy).toBe('Delete');
+      expect(only(template, 'AWS::S3::Bucket', /^ObservabilityTrailBucket[0-9A-F]{8}$/)[1].DeletionPolicy).toBe('Delete');
+      expect(only(template, 'AWS::KMS::Key', /^ObservabilityTrailKey/)[1].DeletionPolicy).toBe('Delete');
+    });
+  });
+
+  describe('validation', () => {
+    function create(props: Partial<ObservabilityProps>) {
+      return () => new Observability(new Stack(strictApp(), 'S'), 'Observability', props);
+    }
+
+    test.each(['ops', 'ops@example', 'ops @example.com', '@example.com', ''])('rejects the e-mail address %p', email => {
+      expect(create({ alarmEmails: ['ok@example.com', email] }))
+        .toThrow(`S/Observability: alarmEmails: '${email}' is not an e-mail address.`);
+    });
+
+    test.each([
+      ['webCpuPercent', 101, 'a percentage between 0 and 100'],
+      ['http5xxRatePercent', -1, 'a percentage between 0 and 100'],
+      ['cacheMemoryPercent', 150, 'a percentage between 0 and 100'],
+      ['cloudFront5xxRatePercent', 100.5, 'a percentage between 0 and 100'],
+      ['unhealthyHosts', -1, 'a non-negative number'],
+      ['databaseFreeStorageBytes', -5, 'a non-negative number'],
+      ['wafBlockedRequests', NaN, 'a non-negative number'],
+    ])('rejects thresholds.%s = %p', (name, value, valid) => {
+      expect(create({ thresholds: { [name]: value } }))
+        .toThrow(`S/Observability: thresholds.${name}: ${value} is out of range; it must be ${valid}.`);
+    });
+
+    test('accepts the bounds', () => {
+      expect(create({ thresholds: { webCpuPercent: 100, cacheMemoryPercent: 0, natPacketsDropped: 0 } })).not.toThrow();
+    });
+  });
+});
