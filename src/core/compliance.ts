@@ -1,6 +1,9 @@
 import { Validations } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
+/** The rule-ID prefixes of the three compliance packs whose rules share names (HIPAA, NIST 800-53 R5, PCI DSS). */
+export const REGULATORY_PACKS = ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321'];
+
 /**
  * Acknowledges one cdk-nag finding on one construct, with the reason this architecture makes it inherent.
  *

@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeFinding } from './compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from './compliance';
 
 /**
  * What a log bucket receives and how.
@@ -42,7 +42,7 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
   const resource = bucket.node.defaultChild!;
   const selfLogging = `This bucket holds ${options.holds}; logging its own access would log the log deliveries.`;
   acknowledgeFinding(resource, 'AwsSolutions-S1', selfLogging);
-  for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+  for (const pack of REGULATORY_PACKS) {
     acknowledgeFinding(resource, `${pack}-S3BucketLoggingEnabled`, selfLogging);
     acknowledgeFinding(resource, `${pack}-S3DefaultEncryptionKMS`,
       `AWS delivers ${options.holds} only to buckets encrypted with SSE-S3; SSE-KMS is not supported.`);

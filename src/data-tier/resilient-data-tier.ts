@@ -11,7 +11,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
 import { dailyOverlapsWeekly, durationMinutes, parseDailyWindow, parseWeeklyWindow } from './private/windows';
 import { ReplicatedCache, ReplicatedCacheOptions } from './replicated-cache';
-import { acknowledgeFinding } from '../core/compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogEncryptionKey } from '../core/log-encryption';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
@@ -353,7 +353,7 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
           'A read replica is a copy of the primary, which is in the AWS Backup plan; backing it up would store the ' +
           'same data twice.');
       }
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      for (const pack of REGULATORY_PACKS) {
         acknowledgeFinding(replica, `${pack}-RDSStorageEncrypted`, REPLICA_ENCRYPTION_REASON);
         acknowledgeFinding(replica, `${pack}-RDSInstanceBackupEnabled`,
           'Read replicas take no automated backups (RDS does not allow it for PostgreSQL replicas); the primary is ' +

@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { cloudFrontOriginFacingPrefixListId } from '../core/cloudfront-prefix-list';
-import { acknowledgeFinding } from '../core/compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 
 /**
  * Properties of a `CloudFrontOriginAccess`.
@@ -75,7 +75,7 @@ export class CloudFrontOriginAccess extends Construct {
       'deployment; a rotation outside CloudFormation would make them disagree and cut the site off. Replace the ' +
       'secret (a new construct ID) to change it; the prefix list stays the first layer.';
     acknowledgeFinding(secret, 'AwsSolutions-SMG4', reason);
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(secret, `${pack}-SecretsManagerRotationEnabled`, reason);
     }
     this.secret = secret;

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { CloudFrontOriginAccess } from './cloudfront-origin-access';
 import { isInZone, validateDomainName } from './private/domain-names';
 import { parseCidr } from '../core/cidr';
-import { acknowledgeFinding } from '../core/compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogBucket } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
@@ -487,7 +487,7 @@ export class SecureEdge extends Construct {
       removalPolicy,
     });
     const resource = bucket.node.defaultChild!;
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(resource, `${pack}-S3DefaultEncryptionKMS`,
         'The architecture specifies AES-256 (SSE-S3) for the static assets (section 15): public web content, read ' +
         'only by this distribution through origin access control.');
@@ -508,7 +508,7 @@ export class SecureEdge extends Construct {
     const reason = 'No custom domain was given: the distribution uses its *.cloudfront.net certificate, with which ' +
       'CloudFront cannot enforce a TLS 1.2 minimum; a warning (cdk-production-webapp:noCustomDomain) says so.';
     acknowledgeFinding(this.distribution, 'AwsSolutions-CFR4', reason);
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(this.distribution, `${pack}-CloudFrontDistributionHttpsViewerNoOutdatedSSL`, reason);
     }
   }

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { IConstruct } from 'constructs';
 import { NatBinding } from './private/nat-binding';
-import { acknowledgeFinding } from '../core/compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 
 /**
@@ -151,7 +151,7 @@ function hardenNatInstances(provider: ec2.NatInstanceProviderV2) {
     acknowledgeFinding(cfn, 'AwsSolutions-EC29',
       'A NAT instance is the target of its AZ\'s default route, so it cannot sit in an Auto Scaling group; termination ' +
       'protection would stop CloudFormation from replacing it when its AMI or instance type changes.');
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(cfn, `${pack}-EC2InstanceNoPublicIp`,
         'A NAT instance translates the private subnets\' egress to its own public address: without one it cannot work. ' +
         'It sits in a public subnet behind a security group that admits only traffic from the VPC.');

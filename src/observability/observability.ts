@@ -10,7 +10,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { acknowledgeFinding } from '../core/compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogBucket } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
@@ -743,7 +743,7 @@ export class Observability extends Construct {
       }],
       removalPolicy,
     });
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(bucket.node.defaultChild!, `${pack}-S3BucketReplicationEnabled`,
         'CloudTrail log files are versioned, integrity-validated and kept 7 years in this bucket; a multi-region '
         + 'trail already records every region, so the bucket is not replicated.');

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { acknowledgeFinding } from '../core/compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogBucket } from '../core/log-bucket';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
@@ -183,7 +183,7 @@ export class StorageBuckets extends Construct {
     });
 
     if (!replication) {
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      for (const pack of REGULATORY_PACKS) {
         acknowledgeFinding(this.backups.node.defaultChild!, `${pack}-S3BucketReplicationEnabled`,
           'Cross-region replication of the backups was turned off explicitly (replication: false).');
       }
@@ -227,7 +227,7 @@ export class StorageBuckets extends Construct {
       }],
     });
     const resource = bucket.node.defaultChild!;
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(resource, `${pack}-S3DefaultEncryptionKMS`,
         'The architecture specifies AES-256 (SSE-S3) for the static assets (section 15): public web content, read ' +
         'only by the distribution through origin access control.');
@@ -266,7 +266,7 @@ export class StorageBuckets extends Construct {
       serverAccessLogsPrefix: 'backups-replica/',
       lifecycleRules,
     });
-    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+    for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(bucket.node.defaultChild!, `${pack}-S3BucketReplicationEnabled`,
         `This bucket is the cross-region replica of the backups in ${parent.region}; it is not replicated again.`);
     }

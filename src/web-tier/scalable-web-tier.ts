@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 import { FleetScaling } from './fleet-scaling';
 import { CloudFrontOriginAccess } from '../edge/cloudfront-origin-access';
 import { bootstrapCommands } from './private/bootstrap';
-import { acknowledgeFinding } from '../core/compliance';
+import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogBucket } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
@@ -550,7 +550,7 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
         defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
         open: false,
       });
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5', 'PCI.DSS.321']) {
+      for (const pack of REGULATORY_PACKS) {
         acknowledgeFinding(this.httpListener, `${pack}-ELBv2ACMCertificateRequired`,
           'The port 80 listener serves nothing: it only answers with a permanent redirect to the HTTPS listener on 443, ' +
           'which uses the ACM certificate.');
