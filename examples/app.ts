@@ -12,13 +12,14 @@
  *   domainName    the site's name, e.g. www.example.com (with hostedZoneId and zoneName)
  *   hostedZoneId  the public hosted zone of domainName
  *   zoneName      the name of that zone, e.g. example.com
+ *   alarmEmail    an address subscribed to the alarm topics (it must confirm the subscription)
  */
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
 import {
-  CloudFrontOriginAccess, NetworkFoundation, OriginCertificate, ResilientDataTier, ScalableWebTier, SecureEdge,
-  StorageBuckets,
+  CloudFrontOriginAccess, NetworkFoundation, Observability, OriginCertificate, ResilientDataTier, ScalableWebTier,
+  SecureEdge, StorageBuckets,
 } from '../src';
 
 const app = new App();
@@ -30,6 +31,7 @@ const env = {
 const domainName: string | undefined = app.node.tryGetContext('domainName');
 const hostedZoneId: string | undefined = app.node.tryGetContext('hostedZoneId');
 const zoneName: string | undefined = app.node.tryGetContext('zoneName');
+const alarmEmail: string | undefined = app.node.tryGetContext('alarmEmail');
 
 const stack = new Stack(app, 'WebApp', {
   env,
@@ -61,7 +63,7 @@ const data = new ResilientDataTier(stack, 'Data', { vpc: network.vpc });
 data.allowConnectionsFrom(web);
 data.grantReadSecrets(web.role);
 
-new SecureEdge(stack, 'Edge', {
+const edge = new SecureEdge(stack, 'Edge', {
   loadBalancer: web.loadBalancer,
   originAccess,
   staticAssetsBucket: storage.staticAssets,
@@ -69,6 +71,16 @@ new SecureEdge(stack, 'Edge', {
   domainName: hostedZone ? domainName : undefined,
   hostedZone,
   originDomainName: origin?.domainName,
+});
+
+// Alarms for every tier to one topic (CloudFront's and WAF's in a us-east-1 follower stack outside us-east-1), the
+// dashboard, and the CloudTrail trail.
+new Observability(stack, 'Observability', {
+  network,
+  webTier: web,
+  dataTier: data,
+  edge,
+  alarmEmails: alarmEmail ? [alarmEmail] : undefined,
 });
 
 // The load balancer's own web ACL is off because CloudFront's filters the traffic.

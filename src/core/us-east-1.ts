@@ -73,15 +73,65 @@ export function crossRegionValue(consumer: Construct, id: string, value: string)
 export function crossRegionValueFrom(consumer: Construct, id: string, value: string, region: string): string {
   const purpose = region === US_EAST_1 ? US_EAST_1_PURPOSE : regionalPurpose(region);
   if (isInRegion(consumer, region)) return value;
-  const companion = companionScope(consumer, region, purpose);
+  return handOver(companionScope(consumer, region, purpose), consumer, id, value);
+}
+
+/**
+ * The stack in `region` that holds a stack's resources of that region which need values of the stack itself (such as
+ * an alarm on a resource of the stack): the stack itself when it is in `region`, else a follower stack created once
+ * per (stage, parent stack, region), in the parent's account, which depends on the parent and so deploys after it.
+ * Its ID is the companion's followed by `-monitoring`.
+ */
+export function regionalFollowerScope(scope: Construct, region: string): Stack {
+  const stack = Stack.of(scope);
+  if (isInRegion(stack, region)) return stack;
+  const parent = topLevelStack(stack);
+  const stage = requireStage(scope, parent, region, regionalPurpose(region));
+  const id = `${companionId(parent, stage, region)}-monitoring`;
+  const existing = stage.node.tryFindChild(id);
+  if (existing && !(Stack.isStack(existing) && existing.region === region)) {
+    throw propError(scope, `the ID ${id} of the ${region} follower stack of ${parent.node.path} is taken by ${existing.node.path}; rename it.`);
+  }
+  if (existing) return existing as Stack;
+  const follower = new Stack(stage, id, {
+    env: { region, account: parent.account },
+    stackName: Token.isUnresolved(parent.stackName)
+      ? undefined
+      : fitWithHash(`${parent.stackName}-${parent.region}-${region}-monitoring`, MAX_STACK_NAME_LENGTH),
+    description: fitWithHash(`The ${region} resources of stack ${parent.node.path} in ${parent.region} that watch it `
+      + '(deployed after it).', MAX_DESCRIPTION_LENGTH),
+    tags: parent.tags.tagValues(),
+    terminationProtection: parent.terminationProtection,
+  });
+  follower.addStackDependency(parent, `It reads values of ${parent.node.path}, which must exist first`);
+  return follower;
+}
+
+/**
+ * Makes a string produced in `consumer`'s top-level stack usable in `consumer`, which is in that stack's follower
+ * stack (`regionalFollowerScope`): the parent writes it into an SSM String parameter of its own region, and a reader
+ * in the follower reads it back at deployment. In the parent's own stack, the value comes back unchanged.
+ */
+export function followerValue(consumer: Construct, id: string, value: string, producer: Stack): string {
+  // In one region, CloudFormation's own cross-stack references do.
+  if (Stack.of(consumer).region === producer.region) return value;
+  return handOver(producer, consumer, id, value);
+}
+
+/**
+ * Writes `value` (produced in `producer`) into an SSM parameter in `producer`'s region, named after `consumer`'s
+ * top-level stack, its region and `consumer`'s path, and returns the `Value` of a reader, `id` under `consumer`, that
+ * reads it back at deployment.
+ */
+function handOver(producer: Stack, consumer: Construct, id: string, value: string): string {
   const stack = Stack.of(consumer);
   const parent = topLevelStack(stack);
 
   const prefix = parameterPrefix(parent);
   const relativePath = [...consumer.node.scopes.slice(parent.node.scopes.length).map(c => c.node.id), id];
   const parameterName = parameterNameOf(prefix, relativePath);
-  const values = companion.node.tryFindChild('CrossRegionValues') as Construct | undefined
-    ?? new Construct(companion, 'CrossRegionValues');
+  const values = producer.node.tryFindChild('CrossRegionValues') as Construct | undefined
+    ?? new Construct(producer, 'CrossRegionValues');
   new ssm.StringParameter(values, relativePath.join('.'), {
     parameterName,
     stringValue: value,
@@ -90,11 +140,11 @@ export function crossRegionValueFrom(consumer: Construct, id: string, value: str
 
   const reader = new CustomResource(consumer, id, {
     resourceType: CROSS_REGION_READER_TYPE,
-    serviceToken: readerServiceToken(stack, prefix, region),
+    serviceToken: readerServiceToken(stack, prefix, producer.region),
     properties: {
-      Region: region,
+      Region: producer.region,
       ParameterName: parameterName,
-      RefreshToken: definitionHash(companion, value),
+      RefreshToken: definitionHash(producer, value),
     },
   });
   return reader.getAttString('Value');
@@ -140,13 +190,7 @@ function companionScope(scope: Construct, region: string, purpose: CompanionPurp
   if (isInRegion(stack, region)) return stack;
 
   const parent = topLevelStack(stack);
-  if (Token.isUnresolved(parent.region)) {
-    throw propError(scope, `stack ${parent.node.path} has no region at synthesis (environment-agnostic), ${purpose.agnosticReason}`);
-  }
-  const stage = Stage.of(parent);
-  if (!stage) {
-    throw propError(scope, `stack ${parent.node.path} must belong to an App or a Stage, which will hold its ${region} companion stack.`);
-  }
+  const stage = requireStage(scope, parent, region, purpose);
 
   const id = companionId(parent, stage, region);
   const existing = stage.node.tryFindChild(id);
@@ -165,6 +209,18 @@ function companionScope(scope: Construct, region: string, purpose: CompanionPurp
   });
   parent.addStackDependency(companion, purpose.dependencyReason);
   return companion;
+}
+
+/** The stage that holds `parent`'s companion stacks, when `parent` may have one. */
+function requireStage(scope: Construct, parent: Stack, region: string, purpose: CompanionPurpose): Stage {
+  if (Token.isUnresolved(parent.region)) {
+    throw propError(scope, `stack ${parent.node.path} has no region at synthesis (environment-agnostic), ${purpose.agnosticReason}`);
+  }
+  const stage = Stage.of(parent);
+  if (!stage) {
+    throw propError(scope, `stack ${parent.node.path} must belong to an App or a Stage, which will hold its ${region} companion stack.`);
+  }
+  return stage;
 }
 
 /** The stack that deploys `stack`: itself, or the top-level parent of a nested stack. */

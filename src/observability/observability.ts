@@ -14,7 +14,7 @@ import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogBucket } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
-import { isInUsEast1, usEast1Scope } from '../core/us-east-1';
+import { US_EAST_1, followerValue, isInUsEast1, regionalFollowerScope } from '../core/us-east-1';
 import { ResilientDataTier } from '../data-tier/resilient-data-tier';
 import { SecureEdge } from '../edge/secure-edge';
 import { NetworkFoundation } from '../network/network-foundation';
@@ -192,10 +192,10 @@ const MAX_ALARM_MATH_METRICS = 10;
  *   the resource is down and is breaching; the fleet's CPU and unhealthy hosts keep their state (missing), as the
  *   fleet may be replacing its instances.
  * - **us-east-1**: CloudFront and CLOUDFRONT-scope WAF metrics exist only in us-east-1, and an alarm must be in its
- *   metric's region. The WAF alarm is created next to the web ACL (the us-east-1 companion stack when this stack is
- *   elsewhere), notifying a us-east-1 topic with the same settings and subscriptions. The CloudFront alarm needs the
- *   distribution's ID, which the companion stack (deployed first) cannot know: it is created only when this stack is
- *   in us-east-1, and elsewhere a warning says so (the dashboard still shows the metric).
+ *   metric's region. Elsewhere, the two alarms need the distribution's ID and the web ACL's ARN, which the us-east-1
+ *   companion stack (deployed first) cannot know: they are created in a us-east-1 follower stack
+ *   (`<stack ID>-us-east-1-monitoring`), deployed after this stack, which reads both values from SSM parameters of
+ *   this stack's region and notifies a us-east-1 topic with the same settings and subscriptions.
  * - **Dashboard**: load balancer requests and latency; Auto Scaling group; RDS performance; ElastiCache hit ratio;
  *   application error rate; cost and billing.
  * - **Trail**: multi-region, with log file validation, KMS-encrypted, to a versioned, access-logged bucket and a
@@ -546,53 +546,44 @@ export class Observability extends Construct {
   /** Creates the us-east-1 alarms; returns the us-east-1 topic when it is not `alarmTopic`. */
   private addEdgeAlarms(edge: SecureEdge): sns.Topic | undefined {
     const t = this.thresholds;
+    // CloudFront and WAF publish their metrics in us-east-1 only. Elsewhere, the alarms need the distribution's ID and
+    // the web ACL's ARN, which the companion stack (deployed first) cannot know: they go to the follower stack, deployed
+    // after this one, which reads them back, with a topic of their own.
     const inUsEast1 = isInUsEast1(this);
-    // Created on first use: with no us-east-1 alarm, no (empty) companion stack.
-    const home = () => this.usEast1Home();
-    let usEast1Topic: sns.Topic | undefined;
-    const topic = () => {
-      if (inUsEast1) return this.alarmTopic;
-      usEast1Topic ??= this.createAlarmTopic(home())[0];
-      return usEast1Topic;
-    };
+    const home = inUsEast1 ? this : this.usEast1FollowerHome(edge);
+    const topic = inUsEast1 ? this.alarmTopic : this.createAlarmTopic(home)[0];
+    const producer = Stack.of(edge);
 
-    if (inUsEast1) {
-      this.addAlarm(home(), topic(), {
-        id: 'CloudFront5xxRateAlarm',
-        description: `More than ${t.cloudFront5xxRatePercent}% of CloudFront requests answered with a 5xx in 2 of 3 five-minute periods`,
-        metric: cloudFront5xxRate(edge),
-        threshold: t.cloudFront5xxRatePercent,
-        comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 3,
-        datapointsToAlarm: 2,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-    } else {
-      Annotations.of(this).addWarningV2('cdk-production-webapp:noCloudFrontAlarm',
-        'CloudFront metrics exist only in us-east-1 and an alarm must be in its metric\'s region, but the distribution '
-        + 'ID is not known to the us-east-1 companion stack (deployed first): no CloudFront 5xx alarm is created. '
-        + 'Deploy the stack in us-east-1 to get it; the dashboard shows the metric.');
-    }
-
+    this.addAlarm(home, topic, {
+      id: 'CloudFront5xxRateAlarm',
+      description: `More than ${t.cloudFront5xxRatePercent}% of CloudFront requests answered with a 5xx in 2 of 3 five-minute periods`,
+      metric: cloudFront5xxRate(followerValue(home, 'DistributionId', edge.distribution.distributionId, producer)),
+      threshold: t.cloudFront5xxRatePercent,
+      comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // An imported web ACL (webAclArn) is not watched: it is managed, and alarmed, where it was created.
     if (edge.webAcl) {
-      this.addAlarm(home(), topic(), {
+      this.addAlarm(home, topic, {
         id: 'WafBlockedRequestsAlarm',
         description: `More than ${t.wafBlockedRequests} requests blocked by the CloudFront web ACL in 5 minutes`,
-        metric: wafBlockedRequests(edge.webAcl.attrArn),
+        metric: wafBlockedRequests(followerValue(home, 'WebAclArn', edge.webAclArn, producer)),
         threshold: t.wafBlockedRequests,
         comparison: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
-    // An imported web ACL (webAclArn) is not watched: it is managed, and alarmed, where it was created.
-    return usEast1Topic;
+    return inUsEast1 ? undefined : topic;
   }
 
-  /** This construct in a us-east-1 stack, else its container in the us-east-1 companion stack. */
-  private usEast1Home(): Construct {
-    const stack = usEast1Scope(this);
-    if (stack === Stack.of(this)) return this;
+  /** This construct's container in the us-east-1 follower stack (deployed after this stack and the edge's). */
+  private usEast1FollowerHome(edge: SecureEdge): Construct {
+    const stack = regionalFollowerScope(this, US_EAST_1);
+    // The follower depends on this stack; the edge may be in another.
+    stack.addDependency(Stack.of(edge));
     const id = `${Names.uniqueId(this)}Alarms`;
     return (stack.node.tryFindChild(id) as Construct | undefined) ?? new Construct(stack, id);
   }
@@ -662,7 +653,7 @@ export class Observability extends Construct {
       header('Application error rate');
       dashboard.addWidgets(
         ...(web ? [graph('Load balancer 5xx rate (%)', [this.http5xxRate(web)])] : []),
-        ...(props.edge ? [graph('CloudFront 5xx rate (%)', [cloudFront5xxRate(props.edge)], [
+        ...(props.edge ? [graph('CloudFront 5xx rate (%)', [cloudFront5xxRate(props.edge.distribution.distributionId)], [
           wafBlockedRequests(props.edge.webAclArn),
         ])] : []),
       );
@@ -791,11 +782,11 @@ export class Observability extends Construct {
 }
 
 /** CloudFront's 5xx error rate of the distribution, in percent (us-east-1, average over 5 minutes). */
-function cloudFront5xxRate(edge: SecureEdge): cloudwatch.Metric {
+function cloudFront5xxRate(distributionId: string): cloudwatch.Metric {
   return new cloudwatch.Metric({
     namespace: 'AWS/CloudFront',
     metricName: '5xxErrorRate',
-    dimensionsMap: { DistributionId: edge.distribution.distributionId, Region: 'Global' },
+    dimensionsMap: { DistributionId: distributionId, Region: 'Global' },
     statistic: cloudwatch.Stats.AVERAGE,
     period: Duration.minutes(5),
     region: 'us-east-1',

@@ -5,8 +5,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import {
-  CROSS_REGION_PARAMETER_PREFIX, CROSS_REGION_READER_TYPE, crossRegionValue, crossRegionValueFrom, isInUsEast1,
-  regionalCompanionScope, usEast1Scope,
+  CROSS_REGION_PARAMETER_PREFIX, CROSS_REGION_READER_TYPE, crossRegionValue, crossRegionValueFrom, followerValue,
+  isInUsEast1, regionalCompanionScope, regionalFollowerScope, usEast1Scope,
 } from '../../src/core/us-east-1';
 import { complianceFindings, formatFindings } from '../compliance';
 import { assetDirectory, idOf, only } from '../template';
@@ -476,5 +476,69 @@ describe('regionalCompanionScope, crossRegionValueFrom', () => {
     new Stack(app, 'Parent-eu-central-1', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     expect(() => regionalCompanionScope(new Construct(parent, 'Storage'), 'eu-central-1')).toThrow(
       'Parent/Storage: the ID Parent-eu-central-1 of the eu-central-1 companion stack of Parent is taken by Parent-eu-central-1; rename it.');
+  });
+});
+
+describe('regionalFollowerScope, followerValue', () => {
+  test('GIVEN the stack\'s own region THEN the stack is its own follower and values come back unchanged', () => {
+    const app = strictApp();
+    const stack = new Stack(app, 'Parent', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const follower = regionalFollowerScope(new Construct(stack, 'Watcher'), 'us-east-1');
+    expect(follower).toBe(stack);
+    expect(followerValue(new Construct(stack, 'X'), 'Value', 'literal', stack)).toBe('literal');
+    expect(stacksOf(app)).toEqual([stack]);
+  });
+
+  describe('GIVEN a stack in eu-west-1 watched from us-east-1', () => {
+    const app = strictApp();
+    const parent = new Stack(app, 'Parent', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const source = new wafv2.CfnIPSet(parent, 'Source', { scope: 'REGIONAL', ipAddressVersion: 'IPV4', addresses: ['192.0.2.0/24'] });
+    const follower = regionalFollowerScope(new Construct(parent, 'Watcher'), 'us-east-1');
+    const consumer = new Construct(follower, 'Alarms');
+    const value = followerValue(consumer, 'SourceArn', source.attrArn, parent);
+
+    test('THEN one follower stack in us-east-1, in the parent\'s account, that depends on the parent (not the reverse)', () => {
+      expect(regionalFollowerScope(parent, 'us-east-1')).toBe(follower);
+      expect(follower.node.id).toBe('Parent-us-east-1-monitoring');
+      expect(follower.stackName).toBe('Parent-eu-west-1-us-east-1-monitoring');
+      expect(follower.account).toBe(ACCOUNT);
+      expect(follower.dependencies).toEqual([parent]);
+      expect(parent.dependencies).toEqual([]);
+      expect(follower.templateOptions.description)
+        .toBe('The us-east-1 resources of stack Parent in eu-west-1 that watch it (deployed after it).');
+    });
+
+    test('THEN the parent writes the value in its own region and the follower reads it from there', () => {
+      const name = `${CROSS_REGION_PARAMETER_PREFIX}/us-east-1/Parent-eu-west-1-us-east-1-monitoring/Alarms/SourceArn`;
+      Template.fromStack(parent).hasResourceProperties('AWS::SSM::Parameter', {
+        Name: name,
+        Value: { 'Fn::GetAtt': [parent.getLogicalId(source), 'Arn'] },
+      });
+      const template = Template.fromStack(follower);
+      const [readerId, reader] = only(template, CROSS_REGION_READER_TYPE);
+      expect(reader.Properties).toMatchObject({ Region: 'eu-west-1', ParameterName: name });
+      expect(follower.resolve(value)).toEqual({ 'Fn::GetAtt': [readerId, 'Value'] });
+      const policies = JSON.stringify(template.findResources('AWS::IAM::Role'));
+      expect(policies).toContain(`:ssm:eu-west-1:${ACCOUNT}:parameter/cdk-production-webapp/cross-region/us-east-1/Parent-eu-west-1-us-east-1-monitoring/*`);
+    });
+
+    test('THEN cdk-nag reports no unacknowledged finding, and the template rules none', () => {
+      expect(formatFindings(complianceFindings(app))).toEqual([]);
+      expect(templateRuleFindings(app)).toEqual([]);
+    });
+  });
+
+  test('GIVEN a follower ID taken by another construct THEN it is refused, naming the region', () => {
+    const app = strictApp();
+    const parent = new Stack(app, 'Parent', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    new Stack(app, 'Parent-us-east-1-monitoring', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    expect(() => regionalFollowerScope(new Construct(parent, 'Watcher'), 'us-east-1')).toThrow(
+      'Parent/Watcher: the ID Parent-us-east-1-monitoring of the us-east-1 follower stack of Parent is taken by Parent-us-east-1-monitoring; rename it.');
+  });
+
+  test('GIVEN an environment-agnostic stack THEN a follower is refused', () => {
+    const stack = new Stack(strictApp(), 'Agnostic');
+    expect(() => regionalFollowerScope(new Construct(stack, 'Watcher'), 'us-east-1'))
+      .toThrow(/Agnostic\/Watcher: stack Agnostic has no region at synthesis/);
   });
 });

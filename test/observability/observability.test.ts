@@ -1,5 +1,5 @@
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NatStrategy, NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../../src';
@@ -17,6 +17,8 @@ interface Fixture {
   readonly template: Template;
   /** The us-east-1 companion stack's template, when the stack is elsewhere and one was created. */
   readonly companion?: Template;
+  /** The us-east-1 follower stack's template, when the stack is elsewhere and one was created. */
+  readonly follower?: Template;
 }
 
 interface Tiers {
@@ -50,13 +52,17 @@ function synth(region: string, tiers: Tiers = ALL, props: Partial<ObservabilityP
     alarmEmails: ['ops@example.com', 'oncall@example.com'],
     ...props,
   });
-  const companions = app.node.children.filter(c => c instanceof Stack && c !== stack) as Stack[];
+  const child = (id: string) => app.node.tryFindChild(id) as Stack | undefined;
+  const companion = child('TestStack-us-east-1');
+  const follower = child('TestStack-us-east-1-monitoring');
+  expect(app.node.children.filter(c => c instanceof Stack)).toHaveLength(1 + (companion ? 1 : 0) + (follower ? 1 : 0));
   return {
     app,
     stack,
     observability,
     template: Template.fromStack(stack),
-    companion: companions.length ? Template.fromStack(companions[0]) : undefined,
+    companion: companion && Template.fromStack(companion),
+    follower: follower && Template.fromStack(follower),
   };
 }
 
@@ -74,7 +80,7 @@ function dashboardBody(template: Template): any {
 
 describe('Observability', () => {
   describe('all tiers in eu-west-1', () => {
-    const { app, stack, template, companion, observability } = synth('eu-west-1', { ...ALL, readReplicas: 2 });
+    const { app, template, companion, follower, observability } = synth('eu-west-1', { ...ALL, readReplicas: 2 });
     const topicId = idOf(template, 'AWS::SNS::Topic', /^ObservabilityAlarmTopic/);
     const topicKeyId = idOf(template, 'AWS::KMS::Key', /^ObservabilityAlarmTopicKey/);
     const bothActions = { AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] };
@@ -209,21 +215,72 @@ describe('Observability', () => {
       }
     });
 
-    test('the WAF alarm lives in the us-east-1 companion, with its own encrypted, TLS-only topic and the same e-mails', () => {
-      expect(companion).toBeDefined();
-      const [aclId] = only(companion!, 'AWS::WAFv2::WebACL');
-      const [usTopicId] = only(companion!, 'AWS::SNS::Topic', /AlarmTopic/);
-      const [usKeyId, usKey] = only(companion!, 'AWS::KMS::Key', /AlarmTopicKey/);
+    test('the us-east-1 alarms live in the follower stack, deployed after this one, with an encrypted, TLS-only topic and the same e-mails', () => {
+      expect(follower).toBeDefined();
+      const followerStack = app.node.findChild('TestStack-us-east-1-monitoring') as Stack;
+      expect(followerStack.region).toBe('us-east-1');
+      expect(followerStack.account).toBe(ACCOUNT);
+      expect(followerStack.stackName).toBe('TestStack-eu-west-1-us-east-1-monitoring');
+      expect(followerStack.dependencies.map(s => s.node.id)).toEqual(['TestStack']);
+      const [usTopicId] = only(follower!, 'AWS::SNS::Topic', /AlarmTopic/);
+      const [usKeyId, usKey] = only(follower!, 'AWS::KMS::Key', /AlarmTopicKey/);
       expect(usKey.Properties.EnableKeyRotation).toBe(true);
       expect(JSON.stringify(usKey.Properties.KeyPolicy)).toContain('cloudwatch.amazonaws.com');
-      companion!.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [usKeyId, 'Arn'] } });
-      companion!.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      follower!.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [usKeyId, 'Arn'] } });
+      follower!.hasResourceProperties('AWS::SNS::TopicPolicy', {
         PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
       });
       for (const email of ['ops@example.com', 'oncall@example.com']) {
-        companion!.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, TopicArn: { Ref: usTopicId } });
+        follower!.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: email, TopicArn: { Ref: usTopicId } });
       }
-      const [, waf] = only(companion!, 'AWS::CloudWatch::Alarm', /WafBlockedRequestsAlarm/);
+      expect(observability.usEast1AlarmTopic).toBeDefined();
+      expect(Stack.of(observability.usEast1AlarmTopic!).node.id).toBe('TestStack-us-east-1-monitoring');
+      // Nothing alarms in the companion, deployed before the distribution exists.
+      companion!.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+      companion!.resourceCountIs('AWS::SNS::Topic', 0);
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /CloudFront|Waf/.test(id))).toEqual([]);
+    });
+
+    /** The reader in the follower that reads `name` back, and the parameter the stack writes it into. */
+    function handedOver(name: string): [string, any] {
+      const [readerId, reader] = only(follower!, 'Custom::CdkProductionWebappCrossRegionReader', new RegExp(name));
+      expect(reader.Properties).toMatchObject({ Region: 'eu-west-1' });
+      const [, parameter] = only(template, 'AWS::SSM::Parameter', new RegExp(`Alarms${name}`));
+      expect(parameter.Properties.Name).toBe(reader.Properties.ParameterName);
+      expect(parameter.Properties.Name).toMatch(/^\/cdk-production-webapp\/cross-region\/us-east-1\/TestStack-eu-west-1-us-east-1-monitoring\//);
+      return [readerId, parameter.Properties.Value];
+    }
+
+    test('the CloudFront 5xx alarm reads the distribution ID that this stack hands over in an SSM parameter', () => {
+      const [readerId, value] = handedOver('DistributionId');
+      expect(value).toEqual({ Ref: idOf(template, 'AWS::CloudFront::Distribution', /Edge/) });
+      const [usTopicId] = only(follower!, 'AWS::SNS::Topic', /AlarmTopic/);
+      const [, cloudFront] = only(follower!, 'AWS::CloudWatch::Alarm', /CloudFront5xxRateAlarm/);
+      expect(cloudFront.Properties).toMatchObject({
+        Namespace: 'AWS/CloudFront',
+        MetricName: '5xxErrorRate',
+        Statistic: 'Average',
+        Period: 300,
+        Threshold: 5,
+        ComparisonOperator: 'GreaterThanThreshold',
+        EvaluationPeriods: 3,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching',
+        Dimensions: [
+          { Name: 'DistributionId', Value: { 'Fn::GetAtt': [readerId, 'Value'] } },
+          { Name: 'Region', Value: 'Global' },
+        ],
+        AlarmActions: [{ Ref: usTopicId }],
+        OKActions: [{ Ref: usTopicId }],
+      });
+    });
+
+    test('the WAF alarm reads the web ACL ARN that this stack itself reads from the companion', () => {
+      const [readerId, value] = handedOver('WebAclArn');
+      const [edgeReaderId] = only(template, 'Custom::CdkProductionWebappCrossRegionReader', /^EdgeWebAclArn/);
+      expect(value).toEqual({ 'Fn::GetAtt': [edgeReaderId, 'Value'] });
+      const [usTopicId] = only(follower!, 'AWS::SNS::Topic', /AlarmTopic/);
+      const [, waf] = only(follower!, 'AWS::CloudWatch::Alarm', /WafBlockedRequestsAlarm/);
       expect(waf.Properties).toMatchObject({
         Namespace: 'AWS/WAFV2',
         MetricName: 'BlockedRequests',
@@ -238,23 +295,22 @@ describe('Observability', () => {
       });
       expect(waf.Properties.Dimensions).toEqual([
         { Name: 'Rule', Value: 'ALL' },
-        { Name: 'WebACL', Value: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [aclId, 'Arn'] }] }] } },
+        { Name: 'WebACL', Value: { 'Fn::Select': [2, { 'Fn::Split': ['/', { 'Fn::GetAtt': [readerId, 'Value'] }] }] } },
       ]);
-      expect(observability.usEast1AlarmTopic).toBeDefined();
-      expect(Stack.of(observability.usEast1AlarmTopic!).region).toBe('us-east-1');
     });
 
-    test('no CloudFront alarm outside us-east-1, with a warning saying why', () => {
-      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /CloudFront|Waf/.test(id))).toEqual([]);
-      expect(Object.keys(companion!.findResources('AWS::CloudWatch::Alarm')).filter(id => /CloudFront/.test(id))).toEqual([]);
-      Annotations.fromStack(stack).hasWarning('/TestStack/Observability',
-        Match.stringLikeRegexp('no CloudFront 5xx alarm is created.*\\[ack: cdk-production-webapp:noCloudFrontAlarm\\]'));
+    test('the follower\'s reader may read only its own parameters, in this stack\'s region', () => {
+      const policies = JSON.stringify(follower!.findResources('AWS::IAM::Role'));
+      expect(policies).toContain('ssm:GetParameter');
+      expect(policies).toContain(':ssm:eu-west-1:');
+      expect(policies).toContain('parameter/cdk-production-webapp/cross-region/us-east-1/TestStack-eu-west-1-us-east-1-monitoring/*');
     });
 
     test('`alarms` lists every alarm, in both stacks', () => {
       const count = Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => id.startsWith('Observability')).length;
       expect(count).toBe(4 + 6 + 5 + 4);
-      expect(observability.alarms).toHaveLength(count + 1);
+      follower!.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+      expect(observability.alarms).toHaveLength(count + 2);
     });
 
     test('the dashboard has the six groups, each with its widgets', () => {
@@ -375,11 +431,12 @@ describe('Observability', () => {
   });
 
   describe('all tiers in us-east-1', () => {
-    const { app, template, companion } = synth('us-east-1');
+    const { app, template, companion, follower } = synth('us-east-1');
     const topicId = idOf(template, 'AWS::SNS::Topic', /^ObservabilityAlarmTopic/);
 
-    test('no companion; the CloudFront and WAF alarms notify the one alarm topic', () => {
+    test('no companion and no follower; the CloudFront and WAF alarms notify the one alarm topic', () => {
       expect(companion).toBeUndefined();
+      expect(follower).toBeUndefined();
       expect(alarm(template, 'CloudFront5xxRateAlarm')).toMatchObject({
         Namespace: 'AWS/CloudFront',
         MetricName: '5xxErrorRate',
@@ -444,11 +501,12 @@ describe('Observability', () => {
       expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /Nat/.test(id))).toHaveLength(2);
     });
 
-    test('an imported web ACL gets no WAF alarm (and no companion stack)', () => {
+    test('an imported web ACL gets no WAF alarm (and no companion stack); CloudFront still gets its alarm', () => {
       const webAclArn = `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/shared/abc`;
-      const { template, companion, observability } = synth('eu-west-1', { edge: true, webAclArn }, { trail: false });
+      const { template, companion, follower, observability } = synth('eu-west-1', { edge: true, webAclArn }, { trail: false });
       expect(companion).toBeUndefined();
-      expect(observability.usEast1AlarmTopic).toBeUndefined();
+      expect(observability.usEast1AlarmTopic).toBeDefined();
+      expect(Object.keys(follower!.findResources('AWS::CloudWatch::Alarm'))).toEqual([expect.stringMatching(/CloudFront5xxRateAlarm/)]);
       expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter(id => /Waf/.test(id))).toEqual([]);
     });
 
