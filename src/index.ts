@@ -22,3 +22,6 @@ export * from './storage/storage-buckets';
 
 // Observability
 export * from './observability/observability';
+
+// The complete system
+export * from './app/production-web-app';

@@ -149,14 +149,9 @@ export interface DatabaseOptions {
 }
 
 /**
- * Properties of a `ResilientDataTier`.
+ * The settings of a `ResilientDataTier` that do not connect it to other resources: what `ProductionWebApp` takes as `dataTier`.
  */
-export interface ResilientDataTierProps {
-  /**
-   * The VPC, e.g. `NetworkFoundation.vpc`.
-   */
-  readonly vpc: ec2.IVpc;
-
+export interface ResilientDataTierOptions {
   /**
    * Subnets of the database and the cache.
    *
@@ -192,6 +187,16 @@ export interface ResilientDataTierProps {
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Properties of a `ResilientDataTier`.
+ */
+export interface ResilientDataTierProps extends ResilientDataTierOptions {
+  /**
+   * The VPC, e.g. `NetworkFoundation.vpc`.
+   */
+  readonly vpc: ec2.IVpc;
 }
 
 /**

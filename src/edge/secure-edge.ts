@@ -32,56 +32,15 @@ export enum WebAclOperatingSystem {
 }
 
 /**
- * Properties of a `SecureEdge`.
+ * The settings of a `SecureEdge` that do not connect it to other resources: what `ProductionWebApp` takes as `edge`.
  */
-export interface SecureEdgeProps {
-  /**
-   * The load balancer that serves the application, e.g. `ScalableWebTier.loadBalancer`.
-   */
-  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
-
-  /**
-   * Lets only this distribution reach the load balancer: CloudFront adds its secret header to every origin request.
-   * Give the same instance to `ScalableWebTier` (`cloudFrontOriginAccess`), which requires the header and admits
-   * only CloudFront's addresses.
-   *
-   * @default - no origin header, with a warning: requests that bypass CloudFront (and its web ACL) reach the origin
-   */
-  readonly originAccess?: CloudFrontOriginAccess;
-
-  /**
-   * The site's domain name, e.g. 'www.example.com' or 'example.com'. With `hostedZone`, the construct requests an
-   * ACM certificate for it in us-east-1 (validated by DNS in the zone) and points A and AAAA alias records at the
-   * distribution.
-   *
-   * @default - the distribution's own *.cloudfront.net domain, with a warning
-   */
-  readonly domainName?: string;
-
-  /**
-   * The public hosted zone that holds `domainName` (and `originDomainName`). In a stack outside us-east-1 its ID and
-   * name must be literals (e.g. `route53.HostedZone.fromHostedZoneAttributes`), because the certificate is validated
-   * from the us-east-1 companion stack.
-   *
-   * @default - none; required with `domainName`
-   */
-  readonly hostedZone?: route53.IHostedZone;
-
+export interface SecureEdgeOptions {
   /**
    * Whether `www.<domainName>` is served too (certificate name and alias records): use it when `domainName` is the apex.
    *
    * @default false
    */
   readonly includeWww?: boolean;
-
-  /**
-   * The DNS name CloudFront uses to reach the load balancer over HTTPS, e.g. 'origin.example.com'. The load balancer
-   * must serve a certificate for it (`ScalableWebTier`'s `certificate`); when it lies in `hostedZone`, the construct
-   * creates its alias record.
-   *
-   * @default - CloudFront reaches the load balancer's own DNS name over HTTP, with a warning
-   */
-  readonly originDomainName?: string;
 
   /**
    * Whether CloudFront reaches the load balancer through a VPC origin (elastic network interfaces in the VPC) instead
@@ -107,27 +66,11 @@ export interface SecureEdgeProps {
   readonly originHealthCheckPath?: string;
 
   /**
-   * Bucket of the static assets, served under `staticPathPatterns` through origin access control. It must be created
-   * in this app, so that its bucket policy can admit this distribution.
-   *
-   * @default - a new bucket: versioned, SSE-S3, public access blocked, TLS only, access-logged
-   */
-  readonly staticAssetsBucket?: s3.IBucket;
-
-  /**
    * Paths served from the static assets bucket; each must start with `/`.
    *
    * @default ['/static/*']
    */
   readonly staticPathPatterns?: string[];
-
-  /**
-   * Bucket of the distribution's access logs (and of the static bucket's server access logs, when this construct
-   * creates that bucket). CloudFront standard logging needs ACLs enabled on it.
-   *
-   * @default - a new bucket: SSE-S3, versioned, public access blocked, TLS only, logs deleted after 90 days
-   */
-  readonly logsBucket?: s3.IBucket;
 
   /**
    * Which edge locations serve the distribution.
@@ -226,6 +169,77 @@ export interface SecureEdgeProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties of a `SecureEdge`.
+ */
+export interface SecureEdgeProps extends SecureEdgeOptions {
+  /**
+   * An existing viewer certificate for `domainName` (and `www.<domainName>` with `includeWww`), in us-east-1 as
+   * CloudFront requires. With it, `hostedZone` is optional: without a zone no alias record is created, and you point
+   * the name at the distribution yourself.
+   *
+   * @default - with `domainName` and `hostedZone`, a certificate requested in us-east-1 and validated by DNS in the zone
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * The load balancer that serves the application, e.g. `ScalableWebTier.loadBalancer`.
+   */
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+
+  /**
+   * Lets only this distribution reach the load balancer: CloudFront adds its secret header to every origin request.
+   * Give the same instance to `ScalableWebTier` (`cloudFrontOriginAccess`), which requires the header and admits
+   * only CloudFront's addresses.
+   *
+   * @default - no origin header, with a warning: requests that bypass CloudFront (and its web ACL) reach the origin
+   */
+  readonly originAccess?: CloudFrontOriginAccess;
+
+  /**
+   * The site's domain name, e.g. 'www.example.com' or 'example.com'. With `hostedZone`, the construct requests an
+   * ACM certificate for it in us-east-1 (validated by DNS in the zone) and points A and AAAA alias records at the
+   * distribution.
+   *
+   * @default - the distribution's own *.cloudfront.net domain, with a warning
+   */
+  readonly domainName?: string;
+
+  /**
+   * The public hosted zone that holds `domainName` (and `originDomainName`). In a stack outside us-east-1 its ID and
+   * name must be literals (e.g. `route53.HostedZone.fromHostedZoneAttributes`), because the certificate is validated
+   * from the us-east-1 companion stack.
+   *
+   * @default - none; required with `domainName`
+   */
+  readonly hostedZone?: route53.IHostedZone;
+
+  /**
+   * The DNS name CloudFront uses to reach the load balancer over HTTPS, e.g. 'origin.example.com'. The load balancer
+   * must serve a certificate for it (`ScalableWebTier`'s `certificate`); when it lies in `hostedZone`, the construct
+   * creates its alias record.
+   *
+   * @default - CloudFront reaches the load balancer's own DNS name over HTTP, with a warning
+   */
+  readonly originDomainName?: string;
+
+  /**
+   * Bucket of the static assets, served under `staticPathPatterns` through origin access control. It must be created
+   * in this app, so that its bucket policy can admit this distribution.
+   *
+   * @default - a new bucket: versioned, SSE-S3, public access blocked, TLS only, access-logged
+   */
+  readonly staticAssetsBucket?: s3.IBucket;
+
+  /**
+   * Bucket of the distribution's access logs (and of the static bucket's server access logs, when this construct
+   * creates that bucket). CloudFront standard logging needs ACLs enabled on it.
+   *
+   * @default - a new bucket: SSE-S3, versioned, public access blocked, TLS only, logs deleted after 90 days
+   */
+  readonly logsBucket?: s3.IBucket;
 }
 
 /**
@@ -329,12 +343,17 @@ export class SecureEdge extends Construct {
         'No originAccess: the load balancer also answers requests that bypass CloudFront and its web ACL. Create a ' +
         'CloudFrontOriginAccess and give it to ScalableWebTier (cloudFrontOriginAccess) and SecureEdge (originAccess).');
     }
-    this.certificateArn = props.domainName && props.hostedZone
-      ? this.createCertificate(domainNames, props.hostedZone)
-      : undefined;
-    this.certificate = this.certificateArn
-      ? acm.Certificate.fromCertificateArn(this, 'ViewerCertificate', this.certificateArn)
-      : undefined;
+    if (props.certificate) {
+      this.certificate = props.certificate;
+      this.certificateArn = props.certificate.certificateArn;
+    } else {
+      this.certificateArn = props.domainName && props.hostedZone
+        ? this.createCertificate(domainNames, props.hostedZone)
+        : undefined;
+      this.certificate = this.certificateArn
+        ? acm.Certificate.fromCertificateArn(this, 'ViewerCertificate', this.certificateArn)
+        : undefined;
+    }
     const staticOrigin = origins.S3BucketOrigin.withOriginAccessControl(this.staticAssetsBucket);
     const staticBehavior: cloudfront.BehaviorOptions = {
       origin: staticOrigin,
@@ -527,9 +546,19 @@ export class SecureEdge extends Construct {
 
   private validateDomain(props: SecureEdgeProps) {
     const zone = props.hostedZone;
-    if (props.domainName !== undefined && !zone) {
+    if (props.domainName !== undefined && !zone && !props.certificate) {
       throw propError(this, `domainName: '${props.domainName}' needs hostedZone, the public zone that validates its ` +
-        'certificate and holds its records.');
+        'certificate and holds its records (or an existing certificate).');
+    }
+    if (props.certificate && props.domainName === undefined) {
+      throw propError(this, 'certificate: a viewer certificate is given without domainName; give the name it is for.');
+    }
+    const certificateRegion = props.certificate && Token.isUnresolved(props.certificate.certificateArn)
+      ? undefined
+      : props.certificate?.certificateArn.split(':')[3];
+    if (certificateRegion !== undefined && certificateRegion !== 'us-east-1') {
+      throw propError(this, `certificate: ${props.certificate!.certificateArn} is in ${certificateRegion}; CloudFront `
+        + 'takes viewer certificates from us-east-1 only.');
     }
     if (zone && props.domainName === undefined) {
       throw propError(this, `hostedZone: ${zone.node.path} is given without domainName; give the site's name in the zone.`);

@@ -119,43 +119,62 @@ export interface AlarmThresholds {
 }
 
 /**
- * Properties of `Observability`. Every tier is optional: alarms and dashboard widgets are created for the tiers given.
+ * The settings of an `Observability` that do not name the tiers it watches: what `ProductionWebApp` takes as `observability`.
  */
-export interface ObservabilityProps {
-  /** The network whose NAT gateways to watch. @default - no network alarms */
-  readonly network?: NetworkFoundation;
-  /** The web tier to watch. @default - no web tier alarms or widgets */
-  readonly webTier?: ScalableWebTier;
-  /** The data tier to watch (database, read replicas and cache). @default - no data tier alarms or widgets */
-  readonly dataTier?: ResilientDataTier;
-  /** The edge to watch (CloudFront and its web ACL). @default - no edge alarms or widgets */
-  readonly edge?: SecureEdge;
+export interface ObservabilityOptions {
   /**
    * E-mail addresses subscribed to the alarm topics. Each must confirm its subscription.
    * @default - no subscriptions: subscribe to `alarmTopic` yourself
    */
   readonly alarmEmails?: string[];
+
   /**
    * Alarm thresholds.
    * @default - the defaults documented on `AlarmThresholds`
    */
   readonly thresholds?: AlarmThresholds;
+
   /**
    * Whether to create a multi-region CloudTrail trail with log file validation, delivered to a KMS-encrypted bucket
    * and a CloudWatch Logs log group. One trail per account is enough: turn it off in the other stacks.
    * @default true
    */
   readonly trail?: boolean;
+
   /**
    * Retention of the trail's log group.
    * @default logs.RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+
   /**
    * What happens to the trail's bucket, log group and the keys when they leave the stack.
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties of `Observability`. Every tier is optional: alarms and dashboard widgets are created for the tiers given.
+ */
+export interface ObservabilityProps extends ObservabilityOptions {
+  /**
+   * The bucket that receives the server access logs of the trail's bucket, e.g. `StorageBuckets.logs`. S3 server
+   * access logging needs the log delivery ACL (or a bucket policy for logging.s3.amazonaws.com) on it.
+   * @default - a new bucket: SSE-S3, versioned, public access blocked, TLS only, logs kept a year
+   */
+  readonly accessLogsBucket?: s3.IBucket;
+  /** The network whose NAT gateways to watch. @default - no network alarms */
+  readonly network?: NetworkFoundation;
+
+  /** The web tier to watch. @default - no web tier alarms or widgets */
+  readonly webTier?: ScalableWebTier;
+
+  /** The data tier to watch (database, read replicas and cache). @default - no data tier alarms or widgets */
+  readonly dataTier?: ResilientDataTier;
+
+  /** The edge to watch (CloudFront and its web ACL). @default - no edge alarms or widgets */
+  readonly edge?: SecureEdge;
 }
 
 /** The metric and rule of one alarm. */
@@ -273,7 +292,8 @@ export class Observability extends Construct {
 
     if (props.trail ?? true) {
       const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-      [this.trail, this.trailBucket, this.trailKey, this.trailLogGroup] = this.createTrail(retention, removalPolicy);
+      [this.trail, this.trailBucket, this.trailKey, this.trailLogGroup] = this.createTrail(retention, removalPolicy,
+        props.accessLogsBucket);
     }
   }
 
@@ -583,7 +603,7 @@ export class Observability extends Construct {
   private usEast1FollowerHome(edge: SecureEdge): Construct {
     const stack = regionalFollowerScope(this, US_EAST_1);
     // The follower depends on this stack; the edge may be in another.
-    stack.addDependency(Stack.of(edge));
+    stack.addStackDependency(Stack.of(edge), "The alarms read the distribution's ID and the web ACL's ARN from it");
     const id = `${Names.uniqueId(this)}Alarms`;
     return (stack.node.tryFindChild(id) as Construct | undefined) ?? new Construct(stack, id);
   }
@@ -681,7 +701,7 @@ export class Observability extends Construct {
   // Trail
   // ---------------------------------------------------------------------------------------------------------------
 
-  private createTrail(retention: logs.RetentionDays, removalPolicy: RemovalPolicy)
+  private createTrail(retention: logs.RetentionDays, removalPolicy: RemovalPolicy, accessLogsBucket?: s3.IBucket)
     : [cloudtrail.Trail, s3.Bucket, kms.Key, logs.LogGroup] {
     const key = new kms.Key(this, 'TrailKey', {
       description: `Encrypts the CloudTrail log files of ${this.node.path}`,
@@ -707,7 +727,7 @@ export class Observability extends Construct {
       resources: ['*'],
     }));
 
-    const accessLogs = createLogBucket(this, 'TrailAccessLogsBucket', {
+    const accessLogs = accessLogsBucket ?? createLogBucket(this, 'TrailAccessLogsBucket', {
       holds: 'the server access logs of the CloudTrail bucket',
       // S3 server access logging delivers with the log-delivery-write ACL.
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,

@@ -30,6 +30,15 @@ export interface ReplicationDestination {
  */
 export interface StorageBucketsProps {
   /**
+   * An existing bucket of static assets, used as it is (this construct changes nothing of it). It must be created in
+   * this app for `SecureEdge` to admit its distribution in the bucket policy.
+   *
+   * @default - a new bucket: versioned, SSE-S3, public access blocked, TLS only, access-logged, superseded versions to
+   * Glacier after 90 days
+   */
+  readonly staticAssetsBucket?: s3.IBucket;
+
+  /**
    * Days after which backups (and superseded versions of them) move to S3 Glacier Flexible Retrieval.
    *
    * @default 30 - as the architecture specifies (section 15)
@@ -127,8 +136,8 @@ export class StorageBuckets extends Construct {
   /** Days before superseded versions of static assets move to Glacier (architecture section 15). */
   public static readonly STATIC_ASSETS_ARCHIVE_DAYS = 90;
 
-  /** The bucket of the static assets, the origin of the CloudFront distribution. */
-  public readonly staticAssets: s3.Bucket;
+  /** The bucket of the static assets, the origin of the CloudFront distribution (`staticAssetsBucket` when given). */
+  public readonly staticAssets: s3.IBucket;
   /** The bucket of the application's backups. */
   public readonly backups: s3.Bucket;
   /** The bucket of S3 server access logs, load balancer access logs and CloudFront standard logs. */
@@ -164,7 +173,7 @@ export class StorageBuckets extends Construct {
       autoDeleteObjects,
     });
 
-    this.staticAssets = this.createStaticAssetsBucket(removalPolicy, autoDeleteObjects);
+    this.staticAssets = props.staticAssetsBucket ?? this.createStaticAssetsBucket(removalPolicy, autoDeleteObjects);
 
     this.backupsKey = new kms.Key(this, 'BackupsKey', {
       description: `Encrypts the backups in ${this.node.path}/BackupsBucket`,

@@ -100,22 +100,9 @@ export interface WebTierRouteOptions {
 }
 
 /**
- * Properties of a `ScalableWebTier`.
+ * The settings of a `ScalableWebTier` that do not connect it to other resources: what `ProductionWebApp` takes as `webTier`.
  */
-export interface ScalableWebTierProps {
-  /**
-   * The VPC to run in, e.g. `NetworkFoundation.vpc`.
-   */
-  readonly vpc: ec2.IVpc;
-
-  /**
-   * Certificate of the load balancer's HTTPS listener. With it, port 443 serves HTTPS and port 80 redirects to it;
-   * without it, port 80 serves plain HTTP and a warning says so. Must be in the stack's region.
-   *
-   * @default - no HTTPS listener
-   */
-  readonly certificate?: acm.ICertificate;
-
+export interface ScalableWebTierOptions {
   /**
    * TLS policy of the HTTPS listener.
    *
@@ -152,16 +139,6 @@ export interface ScalableWebTierProps {
    * @default - anywhere: `0.0.0.0/0` (and `::/0` when dual stack)
    */
   readonly loadBalancerIngressPeers?: ec2.IPeer[];
-
-  /**
-   * Lets only CloudFront reach the load balancer: its security group admits CloudFront's origin-facing prefix list
-   * (on 443 with a certificate, else 80: the prefix list counts about 55 rules against the group's quota, so one
-   * port only), and the serving listener answers 403 unless the request carries the secret header.
-   * Give the same instance to `SecureEdge`.
-   *
-   * @default - no restriction: `loadBalancerIngressPeers` decides
-   */
-  readonly cloudFrontOriginAccess?: CloudFrontOriginAccess;
 
   /**
    * Whether the load balancer is protected from deletion.
@@ -202,13 +179,6 @@ export interface ScalableWebTierProps {
    * @default 2000
    */
   readonly rateLimitPerFiveMinutes?: number;
-
-  /**
-   * Bucket for the load balancer's access logs. Must use SSE-S3 encryption (the only one ELB log delivery supports).
-   *
-   * @default - a new bucket: SSE-S3, versioned, TLS only, public access blocked, logs deleted after 90 days
-   */
-  readonly accessLogsBucket?: s3.IBucket;
 
   /**
    * Key prefix of the access logs in the bucket.
@@ -359,6 +329,41 @@ export interface ScalableWebTierProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Properties of a `ScalableWebTier`.
+ */
+export interface ScalableWebTierProps extends ScalableWebTierOptions {
+  /**
+   * The VPC to run in, e.g. `NetworkFoundation.vpc`.
+   */
+  readonly vpc: ec2.IVpc;
+
+  /**
+   * Certificate of the load balancer's HTTPS listener. With it, port 443 serves HTTPS and port 80 redirects to it;
+   * without it, port 80 serves plain HTTP and a warning says so. Must be in the stack's region.
+   *
+   * @default - no HTTPS listener
+   */
+  readonly certificate?: acm.ICertificate;
+
+  /**
+   * Lets only CloudFront reach the load balancer: its security group admits CloudFront's origin-facing prefix list
+   * (on 443 with a certificate, else 80: the prefix list counts about 55 rules against the group's quota, so one
+   * port only), and the serving listener answers 403 unless the request carries the secret header.
+   * Give the same instance to `SecureEdge`.
+   *
+   * @default - no restriction: `loadBalancerIngressPeers` decides
+   */
+  readonly cloudFrontOriginAccess?: CloudFrontOriginAccess;
+
+  /**
+   * Bucket for the load balancer's access logs. Must use SSE-S3 encryption (the only one ELB log delivery supports).
+   *
+   * @default - a new bucket: SSE-S3, versioned, TLS only, public access blocked, logs deleted after 90 days
+   */
+  readonly accessLogsBucket?: s3.IBucket;
 }
 
 /**

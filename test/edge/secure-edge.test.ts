@@ -388,7 +388,7 @@ describe('SecureEdge', () => {
       ['no static paths', { staticPathPatterns: [] }, false,
         "TestStack/Edge: staticPathPatterns: [] serves nothing from the static bucket; give at least one path, e.g. ['/static/*']."],
       ['a domain without a zone', { domainName: 'www.example.com' }, false,
-        "TestStack/Edge: domainName: 'www.example.com' needs hostedZone, the public zone that validates its certificate and holds its records."],
+        "TestStack/Edge: domainName: 'www.example.com' needs hostedZone, the public zone that validates its certificate and holds its records (or an existing certificate)."],
       ['www on a www name', { includeWww: true }, true,
         "TestStack/Edge: includeWww: true would add 'www.www.example.com'; set domainName to the apex instead."],
       ['a health check without an origin name', { originHealthCheck: true }, false,
