@@ -1,5 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 import { REGULATORY_PACKS, acknowledgeFinding } from './compliance';
 
@@ -55,4 +56,18 @@ export function createLogBucket(scope: Construct, id: string, options: LogBucket
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/**
+ * Makes the buckets created under `scope` grant S3 server access log delivery with a bucket policy on the target
+ * bucket (for `logging.s3.amazonaws.com`, limited to the source bucket and account), as AWS recommends, instead of the
+ * `LogDeliveryWrite` ACL that aws-cdk-lib writes without the `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` flag
+ * (cfn-lint W3045, Control Tower CT.S3.PR.5). An app that sets the flag itself keeps its choice.
+ *
+ * Call it first thing in a constructor: context can only be set on a construct without children.
+ */
+export function deliverServerAccessLogsByBucketPolicy(scope: Construct): void {
+  if (scope.node.tryGetContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY) === undefined) {
+    scope.node.setContext(cxapi.S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+  }
 }

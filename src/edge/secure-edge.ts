@@ -14,7 +14,7 @@ import { isInZone, validateDomainName } from './private/domain-names';
 import { parseCidr } from '../core/cidr';
 import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
-import { createLogBucket } from '../core/log-bucket';
+import { createLogBucket, deliverServerAccessLogsByBucketPolicy } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
 import { crossRegionValue, usEast1Scope } from '../core/us-east-1';
 import { createWebAcl } from '../core/web-acl';
@@ -285,6 +285,7 @@ export class SecureEdge extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureEdgeProps) {
     super(scope, id);
+    deliverServerAccessLogsByBucketPolicy(this);
     const staticPaths = props.staticPathPatterns ?? SecureEdge.DEFAULT_STATIC_PATH_PATTERNS;
     this.validateStaticPaths(staticPaths);
     this.validateStaticBucket(props.staticAssetsBucket);

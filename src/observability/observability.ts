@@ -12,7 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
-import { createLogBucket } from '../core/log-bucket';
+import { createLogBucket, deliverServerAccessLogsByBucketPolicy } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
 import { US_EAST_1, followerValue, isInUsEast1, regionalFollowerScope } from '../core/us-east-1';
 import { ResilientDataTier } from '../data-tier/resilient-data-tier';
@@ -275,6 +275,7 @@ export class Observability extends Construct {
 
   constructor(scope: Construct, id: string, props: ObservabilityProps = {}) {
     super(scope, id);
+    deliverServerAccessLogsByBucketPolicy(this);
     this.emails = props.alarmEmails ?? [];
     this.validateEmails(this.emails);
     this.thresholds = { ...Observability.DEFAULT_THRESHOLDS, ...definedOnly(props.thresholds ?? {}) } as Required<AlarmThresholds>;
@@ -729,8 +730,8 @@ export class Observability extends Construct {
 
     const accessLogs = accessLogsBucket ?? createLogBucket(this, 'TrailAccessLogsBucket', {
       holds: 'the server access logs of the CloudTrail bucket',
-      // S3 server access logging delivers with the log-delivery-write ACL.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      // S3 server access logs are delivered under a bucket policy: no ACL needed.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       expirationDays: 365,
       removalPolicy,
     });

@@ -5,7 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
-import { createLogBucket } from '../core/log-bucket';
+import { createLogBucket, deliverServerAccessLogsByBucketPolicy } from '../core/log-bucket';
 import { ManagedPolicyRole } from '../core/managed-policy-role';
 import { crossRegionValueFrom, regionalCompanionScope } from '../core/us-east-1';
 
@@ -155,6 +155,7 @@ export class StorageBuckets extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageBucketsProps = {}) {
     super(scope, id);
+    deliverServerAccessLogsByBucketPolicy(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const autoDeleteObjects = props.autoDeleteObjects ?? false;
     this.validateAutoDelete(autoDeleteObjects, removalPolicy);
@@ -252,10 +253,11 @@ export class StorageBuckets extends Construct {
     const companion = regionalCompanionScope(this, region);
     const parent = Stack.of(this);
     const home = new Construct(companion, this.node.scopes.slice(parent.node.scopes.length).map(c => c.node.id).join('-'));
+    deliverServerAccessLogsByBucketPolicy(home);
     const logs = createLogBucket(home, 'ReplicaLogsBucket', {
       holds: 'the server access logs of the backups replica',
-      // Without the serverAccessLogsUseBucketPolicy feature flag, aws-cdk-lib grants S3 log delivery by ACL.
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      // S3 server access logs are delivered under a bucket policy: no ACL needed.
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       expirationDays: StorageBuckets.LOGS_EXPIRATION_DAYS,
       removalPolicy,
       autoDeleteObjects,

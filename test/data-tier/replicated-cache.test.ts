@@ -83,6 +83,17 @@ describe('ReplicatedCache', () => {
     const engineLog = idOf(template, 'AWS::Logs::LogGroup', /^CacheEngineLogGroup/);
     const rotationLog = idOf(template, 'AWS::Logs::LogGroup', /^CacheAuthTokenRotationLogGroup/);
 
+    test('only this AUTH token\'s secret, in this account, may invoke the rotation function', () => {
+      const permissions = Object.values(template.findResources('AWS::Lambda::Permission'))
+        .filter(p => p.Properties.Principal === 'secretsmanager.amazonaws.com');
+      expect(permissions).toHaveLength(1);
+      expect(permissions[0].Properties).toMatchObject({
+        FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        SourceArn: { Ref: secretId },
+        SourceAccount: '123456789012',
+      });
+    });
+
     test('a cluster-mode Redis OSS 7.1 replication group: 2 shards of 1 primary and 1 replica on cache.t3.medium, Multi-AZ, encrypted, AUTH, logs', () => {
       expect(propsOf(template, 'AWS::ElastiCache::ReplicationGroup')).toEqual({
         ReplicationGroupDescription: 'Cache TestStack/Cache',

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CROSS_REGION_READER_TYPE } from '../../src/core/us-east-1';
 import { StorageBuckets, StorageBucketsProps } from '../../src/storage/storage-buckets';
 import { complianceFindings, formatFindings } from '../compliance';
-import { only } from '../template';
+import { idOf, only } from '../template';
 import { strictApp, templateRuleFindings } from '../util';
 
 const ACCOUNT = '123456789012';
@@ -115,6 +115,31 @@ describe('StorageBuckets', () => {
         LoggingConfiguration: Match.absent(),
       });
       expect(template.toJSON().Resources[ids.logs].Properties.LoggingConfiguration).toBeUndefined();
+    });
+
+    test('THEN S3 delivers the buckets\' access logs under a bucket policy limited to them, not the LogDeliveryWrite ACL', () => {
+      const replica = replicaTemplate!;
+      const cases: Array<[Template, string, string[]]> = [
+        [template, ids.logs, [ids.staticAssets, ids.backups]],
+        [replica, idOf(replica, 'AWS::S3::Bucket', /ReplicaLogsBucket/), [idOf(replica, 'AWS::S3::Bucket', /ReplicaBucket/)]],
+      ];
+      for (const [t, logsId, sources] of cases) {
+        expect(t.toJSON().Resources[logsId].Properties.AccessControl).toBeUndefined();
+        const [, policy] = Object.entries(t.findResources('AWS::S3::BucketPolicy'))
+          .find(([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: logsId }))!;
+        const delivery = policy.Properties.PolicyDocument.Statement
+          .filter((st: any) => st.Principal?.Service === 'logging.s3.amazonaws.com');
+        // One statement per source bucket: its ARN and account, writing only under its own prefix.
+        expect(delivery.map((st: any) => st.Condition.ArnLike['aws:SourceArn'])).toEqual(sources.map(id => ({ 'Fn::GetAtt': [id, 'Arn'] })));
+        for (const st of delivery) {
+          expect(st).toMatchObject({ Effect: 'Allow', Action: 's3:PutObject', Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } } });
+          expect(st.Resource['Fn::Join'][1][1]).toMatch(/^\/[a-z-]+\/\*$/);
+        }
+      }
+      replica.hasResourceProperties('AWS::S3::Bucket', {
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 90 })] },
+      });
     });
 
     test('THEN the static assets bucket is SSE-S3, owner-enforced, logged, and archives only superseded versions', () => {

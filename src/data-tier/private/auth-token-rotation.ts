@@ -115,6 +115,14 @@ export class AuthTokenRotation extends Construct {
       rotationLambda: this.function,
       automaticallyAfter: props.automaticallyAfter,
     });
+    // RotationSchedule lets secretsmanager.amazonaws.com invoke the function with no condition, i.e. from any account
+    // (Control Tower CT.LAMBDA.PR.2): only this secret may invoke it.
+    for (const child of this.function.node.children) {
+      if (child instanceof lambda.CfnPermission && Stack.of(this).resolve(child.principal) === 'secretsmanager.amazonaws.com') {
+        child.sourceAccount = Stack.of(this).account;
+        child.sourceArn = props.secret.secretArn;
+      }
+    }
 
     acknowledgeFinding(this.role.policy, 'AwsSolutions-IAM5[Resource::*]',
       'A function in a VPC manages its network interfaces with ec2:CreateNetworkInterface, DescribeNetworkInterfaces, ' +
