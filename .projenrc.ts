@@ -61,7 +61,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     moduleName: 'github.com/cdk-production-webapp/cdk-production-webapp-go',
   },
 
-  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2.1148.1', 'ts-node'],
+  // cdk-validator-cfnguard pinned exactly: its bundled rules are what docs/verification/cfn-guard-report.md reports.
+  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2.1148.1', 'ts-node', '@cdklabs/cdk-validator-cfnguard@0.0.62'],
 
   // CI is `.ci/run` (it runs the README's Quick start); no hosted workflows.
   github: false,
@@ -95,7 +96,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '.venv/', '*.pyc', '__pycache__/', '.jsii.tabl.json', '/test-reports/', '/coverage/', '/.tmp/'],
+  gitignore: ['cdk.out/', '.venv/', '.venv-verify/', '.venv-moto/', '*.pyc', '__pycache__/', '.jsii.tabl.json',
+    '/test-reports/', '/coverage/', '/.tmp/'],
 });
 
 // Develop on the newest aws-cdk-lib; users may use anything from the floor up. jsii's JSII6 warning asks for the
@@ -105,7 +107,8 @@ project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUIL
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
-for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/rosetta/', '/cdk.out/', '.jsii.tabl.json', '/tsconfig.dev.json']) {
+for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/rosetta/', '/cdk.out/', '.jsii.tabl.json', '/tsconfig.dev.json',
+  '/docs/', '/.cfnlintrc.yaml']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -130,6 +133,45 @@ project.addTask('example', {
   steps: [
     { exec: 'rm -rf cdk.out && cdk synth --quiet' },
     { exec: 'ts-node --project ../tsconfig.dev.json summary.ts cdk.out' },
+  ],
+});
+
+// docs/architecture.svg, drawn from the templates of the example system with a domain, outside us-east-1 (so that
+// every stack shows). Placeholder domain values: nothing is looked up.
+project.addTask('diagram', {
+  description: 'Draw docs/architecture.svg from the synthesized templates of the example system',
+  steps: [
+    {
+      cwd: 'examples',
+      exec: 'cdk synth --quiet -o ../.tmp/diagram.out -c region=eu-west-1 -c domainName=www.example.com '
+        + '-c hostedZoneId=Z0123456789EXAMPLE -c zoneName=example.com -c alarmEmail=ops@example.com',
+    },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/diagram/architecture.ts .tmp/diagram.out docs/architecture.svg' },
+  ],
+});
+
+// The offline deploy proof (README "Verification"): cfn-lint and cfn-guard over the example's templates in three
+// configurations, and a deployment of the example to moto, audited through the service APIs.
+project.addTask('verify:lint', {
+  description: 'Synthesize the example in three configurations and lint every template with cfn-lint (pinned)',
+  exec: 'bash scripts/verify/cfn-lint.sh',
+});
+project.addTask('verify:guard', {
+  description: 'Run the cfn-guard rules of @cdklabs/cdk-validator-cfnguard over the templates of verify:lint and rewrite docs/verification/cfn-guard-report.md',
+  exec: 'bash scripts/verify/cfn-guard.sh --reuse',
+});
+project.addTask('verify:moto', {
+  description: 'Deploy the example to a local moto server (pinned) and audit the result; arguments go to cdk synth (e.g. -c region=eu-west-1)',
+  exec: 'bash scripts/verify/moto/deploy.sh',
+  receiveArgs: true,
+});
+
+// Synthesis time of the complete system against an empty stack (median of 5 fresh processes each), from lib/.
+project.addTask('bench', {
+  description: 'Print the synthesis time of the complete system and of an empty stack (median of 5), and their ratio',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/bench/bench.ts 5' },
   ],
 });
 

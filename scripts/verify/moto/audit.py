@@ -1,0 +1,588 @@
+#!/usr/bin/env python3
+"""Decides whether the examples app's deployment to moto (deploy.sh) succeeded, from moto's own APIs and log.
+
+moto's CloudFormation reports CREATE_COMPLETE even where it created nothing (a type it does not model) or where a
+request failed halfway (an HTTP 500 that the CLI's SDK retried), so the stack status alone proves little. This audit
+checks, and prints as a PASS/FAIL table:
+
+- deployment: every stack of the cloud assembly (and each environment's CDKToolkit) is CREATE_COMPLETE, answers
+  ListStackResources, holds the synthesized template, and lists every resource of it (only resources under a
+  Condition may be absent);
+- emulator coverage: the resource types moto skipped (the server.py placeholders, and moto's own "No Moto
+  CloudFormation support" lines, which must agree) are exactly those of skipped-types.json, each with its reason;
+  every custom resource ran its handler successfully; no Fn::GetAtt went unresolved;
+- server log: no HTTP 5xx, no Python traceback, no failed custom resource or dynamic reference;
+- architecture, through the service APIs (EC2, ELBv2, Auto Scaling, RDS, S3, Secrets Manager, SNS, SSM): the VPC
+  and its subnets per tier (by their routes), NAT gateways, load balancer, listeners and their rules, the load
+  balancer's security group, the Auto Scaling group and its instances, the database, the buckets, the disaster
+  recovery replica, secrets, topics, and the custom resources' results. Parts of the architecture whose types moto
+  skipped are listed as SKIP, with the reason; they are not tested.
+
+Usage: audit.py --endpoint http://127.0.0.1:PORT --assembly cdk.out --moto-log moto.log --allow-list skipped-types.json
+Exit code 0 when nothing FAILs.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import re
+import sys
+from typing import Any, Callable
+
+import boto3
+from botocore.config import Config
+
+# The architecture the library's specification gives the example.
+SPEC_SUBNETS = {
+    'public': {'10.0.1.0/24', '10.0.2.0/24'},
+    'application': {'10.0.10.0/24', '10.0.11.0/24'},
+    'data': {'10.0.20.0/24', '10.0.21.0/24'},
+}
+SPEC_NAT_GATEWAYS = 2
+SPEC_ASG = (2, 2, 6)  # min, desired, max
+SPEC_BUCKETS = ('StaticAssets', 'Backups', 'Logs')  # StorageBuckets' buckets, by construct ID
+CLOUDFRONT_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing'
+ORIGIN_HEADER = 'X-Origin-Verify'
+PLACEHOLDER = ':moto-skipped/'
+
+# Parts of the architecture moto may skip, reported as SKIP rows when their type is among the skipped ones.
+SKIPPABLE_COMPONENTS = {
+    'AWS::ElastiCache::ReplicationGroup': 'ElastiCache Redis replication group (cache tier)',
+    'AWS::CloudFront::Distribution': 'CloudFront distribution (edge)',
+    'AWS::WAFv2::WebACL': 'AWS WAF web ACL (edge)',
+    'AWS::CloudWatch::Alarm': 'CloudWatch alarms (observability)',
+    'AWS::CloudTrail::Trail': 'CloudTrail trail (observability)',
+    'AWS::Backup::BackupPlan': 'AWS Backup plan (data tier)',
+    'AWS::EC2::NetworkAcl': 'network ACLs (network)',
+    'AWS::EC2::SecurityGroupEgress': 'security group egress rules between tiers',
+    'AWS::S3::BucketPolicy': 'bucket policies (TLS-only, CloudFront access, log delivery)',
+    'AWS::SecretsManager::RotationSchedule': 'secret rotation (database credentials, cache AUTH token)',
+}
+
+# What this rung does not test, whatever the run: printed with the table.
+NOT_TESTED = [
+    'Anything of a type moto skipped (the SKIP rows and skipped-types.json): nothing is created for it.',
+    'IAM: moto stores roles and policies but enforces none of them; nothing here proves a permission is enough or '
+    'not too broad.',
+    'Properties moto ignores on types it does model, e.g. RDS DeletionProtection, IAM database authentication, '
+    'Performance Insights, enhanced monitoring and log exports; S3 lifecycle, logging, replication, public access '
+    'block and object lock; security group inline egress; KMS key policies; Auto Scaling instance spread across '
+    'AZs (moto puts them in the first subnet); the launch template\'s contents; VPC flow log delivery.',
+    'Runtime behaviour: no instance boots, no traffic flows through the load balancer, CloudFront or WAF, no '
+    'database or cache accepts a connection, no backup, replication or rotation runs, no alarm fires.',
+    'Custom resources: only Create, with Node.js handlers run outside the Lambda sandbox (server.py); Update and '
+    'Delete are not exercised, nor the auth token rotation function (Python; its schedule is skipped).',
+    'Updates, drift and deletion of the stacks (one fresh deployment only).',
+]
+
+
+class Audit:
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, str, str, str]] = []
+        self.section = ''
+
+    def add(self, status: str, check: str, detail: str = '') -> None:
+        self.rows.append((self.section, status, check, detail))
+
+    def check(self, ok: bool, check: str, detail: str = '') -> bool:
+        self.add('PASS' if ok else 'FAIL', check, detail)
+        return ok
+
+    def guard(self, check: str, fn: Callable[[], Any]) -> Any:
+        """Runs fn; an exception is a FAIL of `check` (the audit goes on)."""
+        try:
+            return fn()
+        except Exception as err:  # noqa: BLE001 - any error is a failed check
+            self.add('FAIL', check, f'{type(err).__name__}: {err}')
+            return None
+
+    def failures(self) -> int:
+        return sum(1 for row in self.rows if row[1] == 'FAIL')
+
+    def print(self) -> None:
+        width = min(72, max(len(row[2]) for row in self.rows))
+        section = None
+        for row_section, status, check, detail in self.rows:
+            if row_section != section:
+                section = row_section
+                print(f'\n--- {section}')
+            print(f'{status:<5} {check:<{width}}  {detail}'.rstrip())
+        counts = collections.Counter(row[1] for row in self.rows)
+        print(f'\n{counts["PASS"]} passed, {counts["FAIL"]} failed, {counts["SKIP"]} skipped, '
+              f'{counts["INFO"]} info')
+
+
+class Stack:
+    def __init__(self, artifact_id: str, name: str, region: str, template: dict[str, Any] | None):
+        self.artifact_id = artifact_id
+        self.name = name
+        self.region = region
+        self.template = template
+        self.summaries: list[dict[str, Any]] = []
+
+    @property
+    def label(self) -> str:
+        return f'{self.name} ({self.region})'
+
+    def resources(self, resource_type: str, path: str = '') -> list[dict[str, Any]]:
+        """The stack's resources of `resource_type` whose construct path matches the regex `path`: dicts with
+        logical, physical, properties and path."""
+        physical = {s['LogicalResourceId']: s['PhysicalResourceId'] for s in self.summaries}
+        found = []
+        for logical, resource in (self.template or {}).get('Resources', {}).items():
+            cdk_path = resource.get('Metadata', {}).get('aws:cdk:path', '')
+            if resource['Type'] == resource_type and re.search(path, cdk_path):
+                found.append({'logical': logical, 'physical': physical.get(logical), 'path': cdk_path,
+                              'properties': resource.get('Properties', {})})
+        return found
+
+
+def short(path: str) -> str:
+    """A construct path without its stack and its trailing /Resource: App/Data/Database/Secret."""
+    parts = path.split('/')[1:]
+    return '/'.join(parts[:-1] if parts and parts[-1] in ('Resource', 'Default') else parts)
+
+
+def client_factory(endpoint: str) -> Callable[[str, str], Any]:
+    config = Config(retries={'max_attempts': 2, 'mode': 'standard'}, s3={'addressing_style': 'path'})
+    cache: dict[tuple[str, str], Any] = {}
+
+    def client(service: str, region: str) -> Any:
+        if (service, region) not in cache:
+            cache[(service, region)] = boto3.client(
+                service, endpoint_url=endpoint, region_name=region, config=config,
+                aws_access_key_id='testing', aws_secret_access_key='testing', aws_session_token='testing')
+        return cache[(service, region)]
+
+    return client
+
+
+def parse_template(body: str) -> dict[str, Any]:
+    """A template's text, JSON or YAML (the CDK bootstrap template), with CloudFormation's short-form tags."""
+    try:
+        return json.loads(body)
+    except ValueError:
+        import yaml  # noqa: PLC0415 - moto's dependency
+        from moto.cloudformation.utils import yaml_tag_constructor  # noqa: PLC0415
+        yaml.add_multi_constructor('', yaml_tag_constructor, Loader=yaml.SafeLoader)
+        return yaml.safe_load(body)
+
+
+def load_assembly(directory: str) -> list[Stack]:
+    with open(os.path.join(directory, 'manifest.json'), encoding='utf-8') as f:
+        manifest = json.load(f)
+    stacks = []
+    for artifact_id, artifact in manifest['artifacts'].items():
+        if artifact['type'] != 'aws:cloudformation:stack':
+            continue
+        properties = artifact.get('properties', {})
+        with open(os.path.join(directory, properties['templateFile']), encoding='utf-8') as f:
+            template = json.load(f)
+        region = artifact['environment'].rsplit('/', 1)[1]
+        stacks.append(Stack(artifact_id, properties.get('stackName') or artifact_id, region, template))
+    return stacks
+
+
+def audit_deployment(audit: Audit, client, stacks: list[Stack]) -> dict[str, list[str]]:
+    """Stack status, resources, templates. Returns the skipped (placeholder) resources by type."""
+    audit.section = 'Deployment'
+    skipped: dict[str, list[str]] = collections.defaultdict(list)
+    no_physical_id: dict[str, int] = collections.Counter()
+    for stack in stacks:
+        cfn = client('cloudformation', stack.region)
+        described = audit.guard(f'{stack.label}: DescribeStacks',
+                                lambda: cfn.describe_stacks(StackName=stack.name)['Stacks'][0])
+        if not described:
+            continue
+        audit.check(described['StackStatus'] == 'CREATE_COMPLETE', f'{stack.label}: status',
+                    described['StackStatus'])
+
+        def list_resources() -> list[dict[str, Any]]:
+            pages = cfn.get_paginator('list_stack_resources').paginate(StackName=stack.name)
+            return [s for page in pages for s in page['StackResourceSummaries']]
+
+        summaries = audit.guard(f'{stack.label}: ListStackResources', list_resources)
+        if summaries is None:
+            continue
+        deployed = audit.guard(f'{stack.label}: GetTemplate', lambda: cfn.get_template(StackName=stack.name))
+        if deployed is not None:
+            body = deployed['TemplateBody']
+            body = body if isinstance(body, dict) else parse_template(body)
+            if stack.template is None:
+                stack.template = body
+            else:
+                audit.check(body == stack.template, f'{stack.label}: deployed template is the synthesized one')
+        stack.summaries = [s for s in summaries if s['LogicalResourceId']]
+        declared = stack.template.get('Resources', {}) if stack.template else {}
+        listed = {s['LogicalResourceId'] for s in stack.summaries}
+        missing = sorted(set(declared) - listed)
+        conditional = [m for m in missing if 'Condition' in declared[m]]
+        unexplained = [m for m in missing if 'Condition' not in declared[m]]
+        detail = f'{len(listed)} of {len(declared)} listed'
+        if conditional:
+            detail += f'; not created under a Condition: {", ".join(conditional)}'
+        if unexplained:
+            detail += f'; MISSING: {", ".join(unexplained)}'
+        audit.check(not unexplained and not (listed - set(declared)), f'{stack.label}: every resource listed', detail)
+        for summary in stack.summaries:
+            if PLACEHOLDER in summary['PhysicalResourceId']:
+                skipped[summary['ResourceType']].append(f'{stack.name}/{summary["LogicalResourceId"]}')
+            elif not summary['PhysicalResourceId']:
+                no_physical_id[summary['ResourceType']] += 1
+        placeholders = sum(1 for s in stack.summaries if PLACEHOLDER in s['PhysicalResourceId'])
+        audit.add('INFO', f'{stack.label}: deployed by moto / placeholders',
+                  f'{len(stack.summaries) - placeholders} / {placeholders}')
+    if no_physical_id:
+        audit.add('INFO', 'created without a physical ID in ListStackResources (moto models\' quirk)',
+                  ', '.join(f'{t} x{n}' for t, n in sorted(no_physical_id.items())))
+    return skipped
+
+
+def audit_coverage(audit: Audit, stacks: list[Stack], skipped: dict[str, list[str]], allow_list: dict[str, Any],
+                   log: str) -> None:
+    audit.section = 'Emulator coverage (skipped-types.json)'
+    allowed: dict[str, str] = allow_list.get('skippedTypes', {})
+    for resource_type in sorted(set(skipped) | set(allowed)):
+        resources = skipped.get(resource_type, [])
+        if resource_type not in allowed:
+            audit.add('FAIL', f'skipped, not allowed: {resource_type}',
+                      f'{len(resources)}: {", ".join(resources[:3])}{" ..." if len(resources) > 3 else ""}')
+        elif not resources:
+            audit.add('FAIL', f'stale allow-list entry: {resource_type}', 'nothing of this type was skipped')
+        elif not str(allowed[resource_type]).strip():
+            audit.add('FAIL', f'allowed without a reason: {resource_type}')
+        else:
+            audit.add('PASS', f'skipped, allowed: {resource_type} x{len(resources)}', allowed[resource_type])
+    logged = set(re.findall(r'No Moto CloudFormation support for (\S+)', log))
+    audit.check(logged == set(skipped), 'moto\'s "No Moto CloudFormation support" lines name the same types',
+                f'only in the log: {sorted(logged - set(skipped))}; only as placeholders: '
+                f'{sorted(set(skipped) - logged)}' if logged != set(skipped) else f'{len(logged)} types')
+
+    audit.section = 'Custom resources (run by server.py\'s bridge)'
+    for stack in stacks:
+        for logical, resource in (stack.template or {}).get('Resources', {}).items():
+            if not resource['Type'].startswith('Custom::'):
+                continue
+            ok = f'moto-bridge: {logical} SUCCESS' in log
+            physical = next((s['PhysicalResourceId'] for s in stack.summaries if s['LogicalResourceId'] == logical),
+                            None)
+            path = short(resource.get('Metadata', {}).get('aws:cdk:path', logical))
+            audit.check(ok and bool(physical), f'{path} ({resource["Type"]})',
+                        f'{stack.name}/{logical}: handler ran: {ok}; physical ID {physical}')
+
+
+def audit_log(audit: Audit, log: str) -> None:
+    audit.section = 'moto server log'
+    statuses = collections.Counter(re.findall(r'" (\d{3}) -', log))
+    audit.add('INFO', 'HTTP responses', ', '.join(f'{code}: {n}' for code, n in sorted(statuses.items())))
+    errors = sum(n for code, n in statuses.items() if code.startswith('5'))
+    audit.check(errors == 0, 'no HTTP 5xx', f'{errors}')
+    tracebacks = log.count('Traceback (most recent call last)')
+    audit.check(tracebacks == 0, 'no Python traceback', f'{tracebacks}')
+    failed = re.findall(r'moto-bridge: (.* FAILED.*|cannot resolve.*)', log)
+    audit.check(not failed, 'no failed custom resource or dynamic reference', '; '.join(failed)[:300])
+    unresolved = sorted(set(re.findall(r'"Fn::GetAtt" : \[ "([^"]+)" , "([^"]+)" \]', log)))
+    audit.check(not unresolved, 'no Fn::GetAtt that moto could not resolve (it would give None)',
+                ', '.join(f'{r}.{a}' for r, a in unresolved))
+
+
+def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[str, list[str]]) -> None:
+    main = next((s for s in stacks if s.resources('AWS::EC2::VPC')), None)
+    audit.section = 'Architecture: network'
+    if not audit.check(main is not None, 'a stack with the VPC'):
+        return
+    region = main.region
+    ec2 = client('ec2', region)
+
+    vpc = main.resources('AWS::EC2::VPC')[0]
+    described = audit.guard('VPC exists', lambda: ec2.describe_vpcs(VpcIds=[vpc['physical']])['Vpcs'][0])
+    if not described:
+        return
+    vpc_id = vpc['physical']
+    audit.check(described['CidrBlock'] == vpc['properties'].get('CidrBlock'), 'VPC CIDR (API = template)',
+                f'{vpc_id} {described["CidrBlock"]}')
+    subnets = ec2.describe_subnets(Filters=[{'Name': 'vpc-id', 'Values': [vpc_id]}])['Subnets']
+    template_cidrs = {s['properties'].get('CidrBlock') for s in main.resources('AWS::EC2::Subnet')}
+    spec_cidrs = set().union(*SPEC_SUBNETS.values())
+    audit.check(template_cidrs == spec_cidrs, 'template subnets are the spec\'s', ', '.join(sorted(template_cidrs)))
+    audit.check({s['CidrBlock'] for s in subnets} == spec_cidrs, 'VPC subnets (API) are the spec\'s',
+                f'{len(subnets)} subnets')
+
+    route_tables = ec2.describe_route_tables(Filters=[{'Name': 'vpc-id', 'Values': [vpc_id]}])['RouteTables']
+    default_route: dict[str, str] = {}
+    for table in route_tables:
+        target = next((r.get('GatewayId') or r.get('NatGatewayId') or '' for r in table['Routes']
+                       if r.get('DestinationCidrBlock') == '0.0.0.0/0'), '')
+        for association in table.get('Associations', []):
+            if association.get('SubnetId'):
+                default_route[association['SubnetId']] = target
+    tiers: dict[str, list[dict[str, Any]]] = collections.defaultdict(list)
+    for subnet in subnets:
+        target = default_route.get(subnet['SubnetId'])
+        tier = ('unassociated' if target is None else 'public' if target.startswith('igw-')
+                else 'application' if target.startswith('nat-') else 'data' if target == '' else f'other ({target})')
+        tiers[tier].append(subnet)
+    for tier, cidrs in SPEC_SUBNETS.items():
+        found = tiers.get(tier, [])
+        how = {'public': 'default route to the internet gateway', 'application': 'default route to a NAT gateway',
+               'data': 'no default route'}[tier]
+        audit.check({s['CidrBlock'] for s in found} == cidrs, f'{tier} subnets ({how})',
+                    ', '.join(sorted(f'{s["CidrBlock"]} {s["AvailabilityZone"]}' for s in found)))
+        audit.check(len({s['AvailabilityZone'] for s in found}) == len(cidrs), f'{tier} subnets in distinct AZs')
+    ids = {tier: {s['SubnetId'] for s in found} for tier, found in tiers.items()}
+
+    gateways = ec2.describe_internet_gateways(
+        Filters=[{'Name': 'attachment.vpc-id', 'Values': [vpc_id]}])['InternetGateways']
+    audit.check(len(gateways) == 1, 'internet gateway attached', ', '.join(g['InternetGatewayId'] for g in gateways))
+    nats = [n for n in ec2.describe_nat_gateways(Filters=[{'Name': 'vpc-id', 'Values': [vpc_id]}])['NatGateways']
+            if n['State'] == 'available']
+    audit.check(len(nats) == SPEC_NAT_GATEWAYS and {n['SubnetId'] for n in nats} == ids.get('public', set()),
+                f'{SPEC_NAT_GATEWAYS} NAT gateways, one per public subnet',
+                ', '.join(f'{n["NatGatewayId"]} in {n["SubnetId"]}' for n in nats))
+    zone = {s['SubnetId']: s['AvailabilityZone'] for s in subnets}
+    nat_zone = {n['NatGatewayId']: zone.get(n['SubnetId']) for n in nats}
+    same_zone = all(nat_zone.get(default_route[s]) == zone[s] for s in ids.get('application', set()))
+    audit.check(same_zone and bool(ids.get('application')), 'each application subnet uses the NAT gateway of its AZ')
+
+    audit.section = 'Architecture: web tier'
+    elb = client('elbv2', region)
+    balancer = main.resources('AWS::ElasticLoadBalancingV2::LoadBalancer')
+    if audit.check(len(balancer) == 1, 'one load balancer'):
+        lb = audit.guard('load balancer exists', lambda: elb.describe_load_balancers(
+            LoadBalancerArns=[balancer[0]['physical']])['LoadBalancers'][0])
+        if lb:
+            lb_subnets = {z['SubnetId'] for z in lb['AvailabilityZones']}
+            audit.check(lb['Scheme'] == 'internet-facing' and lb['Type'] == 'application'
+                        and lb_subnets == ids.get('public'), 'internet-facing application load balancer in the '
+                        'public subnets', f'{lb["Scheme"]} {lb["Type"]} {sorted(lb_subnets)}')
+            listeners = elb.describe_listeners(LoadBalancerArn=lb['LoadBalancerArn'])['Listeners']
+            api_ports = {(listener['Port'], listener['Protocol']) for listener in listeners}
+            template_ports = {(int(listener['properties']['Port']), listener['properties']['Protocol'])
+                              for listener in main.resources('AWS::ElasticLoadBalancingV2::Listener')}
+            audit.check(api_ports == template_ports, 'listeners (API = template)', ', '.join(
+                f'{port}/{protocol}' for port, protocol in sorted(api_ports)))
+            audit.check((80, 'HTTP') in api_ports, 'listener on port 80')
+            if any(port == 443 for port, _ in template_ports):
+                audit.check((443, 'HTTPS') in api_ports, 'listener on port 443 (HTTPS)')
+            else:
+                audit.add('SKIP', 'listener on port 443 (HTTPS)', 'the example has none: synthesized without '
+                          'domainName/hostedZoneId/zoneName there is no certificate, so the load balancer serves '
+                          'HTTP on 80 only (CloudFront reaches it over HTTP)')
+            audit_origin_access(audit, client, main, elb, ec2, lb, listeners)
+
+    autoscaling = client('autoscaling', region)
+    groups = main.resources('AWS::AutoScaling::AutoScalingGroup')
+    if audit.check(len(groups) == 1, 'one Auto Scaling group'):
+        group = audit.guard('Auto Scaling group exists', lambda: autoscaling.describe_auto_scaling_groups(
+            AutoScalingGroupNames=[groups[0]['physical']])['AutoScalingGroups'][0])
+        if group:
+            sizes = (group['MinSize'], group['DesiredCapacity'], group['MaxSize'])
+            audit.check(sizes == SPEC_ASG, 'min/desired/max', '/'.join(map(str, sizes)))
+            group_subnets = set(filter(None, group['VPCZoneIdentifier'].split(',')))
+            audit.check(group_subnets == ids.get('application'), 'in the application subnets', ', '.join(
+                sorted(group_subnets)))
+            target_groups = {t['physical'] for t in main.resources('AWS::ElasticLoadBalancingV2::TargetGroup')}
+            audit.check(bool(target_groups) and set(group['TargetGroupARNs']) == target_groups,
+                        'registered with the load balancer\'s target group')
+            instances = [i for i in group['Instances'] if i['LifecycleState'] == 'InService']
+            placed = set()
+            if instances:
+                reservations = ec2.describe_instances(InstanceIds=[i['InstanceId'] for i in instances])
+                placed = {i['SubnetId'] for r in reservations['Reservations'] for i in r['Instances']}
+            audit.check(len(instances) == SPEC_ASG[1] and placed <= ids.get('application', set()),
+                        f'{SPEC_ASG[1]} instances in service, in application subnets',
+                        f'{len(instances)} in {sorted(placed)}')
+
+    audit.section = 'Architecture: data tier'
+    rds = client('rds', region)
+    databases = main.resources('AWS::RDS::DBInstance')
+    if audit.check(len(databases) == 1, 'one database instance'):
+        db = audit.guard('database exists', lambda: rds.describe_db_instances(
+            DBInstanceIdentifier=databases[0]['physical'])['DBInstances'][0])
+        if db:
+            audit.check(db['Engine'] == 'postgres', 'PostgreSQL', f'{db["Engine"]} {db["EngineVersion"]}')
+            audit.check(db['MultiAZ'] is True, 'Multi-AZ')
+            audit.check(db['StorageEncrypted'] is True and bool(db.get('KmsKeyId')), 'storage encrypted with a KMS key',
+                        db.get('KmsKeyId', ''))
+            audit.check(db['PubliclyAccessible'] is False, 'not publicly accessible')
+            db_subnets = {s['SubnetIdentifier'] for s in db['DBSubnetGroup']['Subnets']}
+            audit.check(db_subnets == ids.get('data'), 'subnet group = the data subnets', ', '.join(sorted(db_subnets)))
+            groups = {g['VpcSecurityGroupId'] for g in db['VpcSecurityGroups']}
+            physical = {s['LogicalResourceId']: s['PhysicalResourceId'] for s in main.summaries}
+            declared = {physical.get(g.get('Fn::GetAtt', [None])[0]) for g in
+                        databases[0]['properties'].get('VPCSecurityGroups', []) if isinstance(g, dict)}
+            audit.check(bool(groups) and groups == declared, 'in its security group (API = template)',
+                        ', '.join(sorted(groups)))
+            secret = audit_secret_username(audit, client, main, db)
+            if secret is not None:
+                audit.check(secret, 'master user = the generated secret\'s username, password in Secrets Manager')
+    for resource_type in ('AWS::ElastiCache::ReplicationGroup', 'AWS::Backup::BackupPlan'):
+        if resource_type in skipped:
+            audit.add('SKIP', SKIPPABLE_COMPONENTS[resource_type], f'{resource_type}: not modelled by moto')
+    sm = client('secretsmanager', region)
+    for secret in main.resources('AWS::SecretsManager::Secret'):
+        described = audit.guard(f'secret {secret["logical"]}', lambda: sm.describe_secret(SecretId=secret['physical']))
+        if described:
+            wants_key = 'KmsKeyId' in secret['properties']
+            audit.check(not wants_key or bool(described.get('KmsKeyId')),
+                        f'secret {short(secret["path"])} exists' + (', KMS-encrypted' if wants_key else ''))
+
+    audit.section = 'Architecture: storage'
+    for name in SPEC_BUCKETS:
+        found = main.resources('AWS::S3::Bucket', rf'/Storage/{name}Bucket/')
+        if audit.check(len(found) == 1, f'{name} bucket declared', found[0]['path'] if found else ''):
+            audit_bucket(audit, client('s3', region), found[0], name)
+    for stack in stacks:
+        if stack is main:
+            continue
+        for bucket in stack.resources('AWS::S3::Bucket', r'/Replica'):
+            audit_bucket(audit, client('s3', stack.region), bucket, f'{stack.region} {short(bucket["path"])}')
+
+    audit.section = 'Architecture: edge and observability'
+    sns = client('sns', region)
+    for topic in main.resources('AWS::SNS::Topic'):
+        attributes = audit.guard(f'topic {topic["logical"]}', lambda: sns.get_topic_attributes(
+            TopicArn=topic['physical'])['Attributes'])
+        if attributes is not None:
+            wants_key = 'KmsMasterKeyId' in topic['properties']
+            audit.check(not wants_key or bool(attributes.get('KmsMasterKeyId')),
+                        f'SNS topic {short(topic["path"])} exists' + (', KMS-encrypted' if wants_key else ''))
+    for resource_type in ('AWS::CloudFront::Distribution', 'AWS::WAFv2::WebACL', 'AWS::CloudWatch::Alarm',
+                          'AWS::CloudTrail::Trail'):
+        if resource_type in skipped:
+            audit.add('SKIP', SKIPPABLE_COMPONENTS[resource_type],
+                      f'{resource_type} x{len(skipped[resource_type])}: not modelled by moto')
+    audit_custom_results(audit, client, stacks)
+
+    audit.section = 'Not deployed by moto (see skipped-types.json)'
+    for resource_type in ('AWS::EC2::NetworkAcl', 'AWS::EC2::SecurityGroupEgress', 'AWS::S3::BucketPolicy',
+                          'AWS::SecretsManager::RotationSchedule'):
+        if resource_type in skipped:
+            audit.add('SKIP', SKIPPABLE_COMPONENTS[resource_type], f'{resource_type} x{len(skipped[resource_type])}')
+
+
+def audit_origin_access(audit: Audit, client, main: Stack, elb, ec2, lb, listeners) -> None:
+    """Only CloudFront reaches the targets: the load balancer's security group admits only CloudFront's origin-facing
+    prefix list, and the listeners forward only requests with the secret header, answering 403 otherwise."""
+    lists = ec2.describe_managed_prefix_lists(
+        Filters=[{'Name': 'prefix-list-name', 'Values': [CLOUDFRONT_PREFIX_LIST]}])['PrefixLists']
+    prefix_list = lists[0]['PrefixListId'] if lists else None
+    groups = ec2.describe_security_groups(GroupIds=lb['SecurityGroups'])['SecurityGroups']
+    permissions = [p for g in groups for p in g['IpPermissions']]
+    only_cloudfront = bool(permissions) and all(
+        not p['IpRanges'] and not p.get('Ipv6Ranges') and not p['UserIdGroupPairs']
+        and [x['PrefixListId'] for x in p['PrefixListIds']] == [prefix_list] for p in permissions)
+    audit.check(only_cloudfront, f'load balancer security group admits only {CLOUDFRONT_PREFIX_LIST}',
+                ', '.join(f'{p["IpProtocol"]}/{p.get("FromPort")} from '
+                          f'{[x["PrefixListId"] for x in p["PrefixListIds"]] or p["IpRanges"]}' for p in permissions))
+    secrets = [s for s in main.resources('AWS::SecretsManager::Secret', r'OriginAccess')]
+    expected = None
+    if secrets:
+        expected = client('secretsmanager', main.region).get_secret_value(SecretId=secrets[0]['physical'])['SecretString']
+    for listener in listeners:
+        default = [a['Type'] for a in listener['DefaultActions']]
+        status = [a.get('FixedResponseConfig', {}).get('StatusCode') for a in listener['DefaultActions']]
+        rules = [r for r in elb.describe_rules(ListenerArn=listener['ListenerArn'])['Rules'] if not r['IsDefault']]
+        forwarding = [r for r in rules if any(a['Type'] == 'forward' for a in r['Actions'])]
+        guarded = all(any(c.get('Field') == 'http-header' and c['HttpHeaderConfig']['HttpHeaderName'] == ORIGIN_HEADER
+                          and expected is not None and c['HttpHeaderConfig']['Values'] == [expected]
+                          for c in r['Conditions']) for r in forwarding)
+        audit.check(default == ['fixed-response'] and status == ['403'] and bool(forwarding) and guarded,
+                    f'listener {listener["Port"]}: 403 by default, forwards only with the {ORIGIN_HEADER} secret',
+                    f'default {default} {status}; {len(forwarding)} forwarding rule(s), header value = the '
+                    f'origin secret (resolved dynamic reference): {guarded}')
+
+
+def audit_secret_username(audit: Audit, client, main: Stack, db) -> bool | None:
+    sm = client('secretsmanager', main.region)
+    for secret in main.resources('AWS::SecretsManager::Secret', r'/Data/'):
+        value = sm.get_secret_value(SecretId=secret['physical'])['SecretString']
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            continue
+        if isinstance(parsed, dict) and 'username' in parsed:
+            return parsed['username'] == db['MasterUsername'] and bool(parsed.get('password'))
+    return None
+
+
+def audit_bucket(audit: Audit, s3, bucket: dict[str, Any], name: str) -> None:
+    bucket_name = bucket['physical']
+    if audit.guard(f'{name} bucket exists', lambda: s3.head_bucket(Bucket=bucket_name)) is None:
+        return
+    versioning = s3.get_bucket_versioning(Bucket=bucket_name).get('Status')
+    audit.check(versioning == 'Enabled', f'{name} bucket versioning', f'{bucket_name}: {versioning}')
+    declared = bucket['properties'].get('BucketEncryption', {}).get('ServerSideEncryptionConfiguration', [{}])
+    want = declared[0].get('ServerSideEncryptionByDefault', {}).get('SSEAlgorithm')
+    rules = audit.guard(f'{name} bucket encryption', lambda: s3.get_bucket_encryption(
+        Bucket=bucket_name)['ServerSideEncryptionConfiguration']['Rules'])
+    if rules is not None:
+        got = rules[0]['ApplyServerSideEncryptionByDefault']
+        key = got.get('KMSMasterKeyID', '')
+        audit.check(bool(want) and got['SSEAlgorithm'] == want and (want != 'aws:kms' or key.startswith('arn:')),
+                    f'{name} bucket encryption', f'{got["SSEAlgorithm"]} {key}'.strip())
+
+
+def audit_custom_results(audit: Audit, client, stacks: list[Stack]) -> None:
+    """What the custom resources found: moto's own data, read back through the APIs."""
+    for stack in stacks:
+        for lookup in stack.resources('Custom::CdkProductionWebappPrefixListLookup'):
+            name = lookup['properties'].get('PrefixListName')
+            lists = client('ec2', stack.region).describe_managed_prefix_lists(
+                Filters=[{'Name': 'prefix-list-name', 'Values': [name]}])['PrefixLists']
+            audit.check([p['PrefixListId'] for p in lists] == [lookup['physical']],
+                        f'prefix list lookup {lookup["logical"]} found {name}', f'{lookup["physical"]}')
+        for reader in stack.resources('Custom::CdkProductionWebappCrossRegionReader'):
+            region, name = reader['properties'].get('Region'), reader['properties'].get('ParameterName')
+            parameter = audit.guard(f'cross-region reader {reader["logical"]}', lambda: client('ssm', region).get_parameter(
+                Name=name)['Parameter'])
+            if parameter:
+                audit.check(reader['physical'] == name and bool(parameter['Value']),
+                            f'cross-region reader {reader["logical"]} read {region} SSM', name)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--endpoint', required=True)
+    parser.add_argument('--assembly', required=True, help='the cloud assembly (cdk.out) that was deployed')
+    parser.add_argument('--moto-log', required=True)
+    parser.add_argument('--allow-list', default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                             'skipped-types.json'))
+    parser.add_argument('--cli-version', default='')
+    args = parser.parse_args()
+
+    with open(args.allow_list, encoding='utf-8') as f:
+        allow_list = json.load(f)
+    with open(args.moto_log, encoding='utf-8', errors='replace') as f:
+        log = re.sub(r'\x1b\[[0-9;]*m', '', f.read())
+    client = client_factory(args.endpoint)
+    app_stacks = load_assembly(args.assembly)
+    regions = sorted({s.region for s in app_stacks})
+    bootstrap = [Stack(f'CDKToolkit-{region}', 'CDKToolkit', region, None) for region in regions]
+    stacks = bootstrap + app_stacks
+
+    import moto  # noqa: PLC0415 - the version of the server's package, from the same venv
+    print(f'moto {moto.__version__} at {args.endpoint}; CDK CLI {args.cli_version or "?"}; '
+          f'stacks: {", ".join(s.label for s in stacks)}')
+
+    audit = Audit()
+    skipped = audit_deployment(audit, client, stacks)
+    audit_coverage(audit, app_stacks + bootstrap, skipped, allow_list, log)
+    audit_log(audit, log)
+    try:
+        audit_architecture(audit, client, app_stacks, skipped)
+    except Exception as err:  # noqa: BLE001 - report, do not hide the table
+        audit.add('FAIL', 'architecture audit stopped', f'{type(err).__name__}: {err}')
+    audit.print()
+    print('\nNot tested by this rung:')
+    for item in NOT_TESTED:
+        print(f'  - {item}')
+    failures = audit.failures()
+    print(f'\nAUDIT: {"PASS" if failures == 0 else f"FAIL ({failures} failed checks)"}')
+    return 0 if failures == 0 else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
