@@ -359,6 +359,20 @@ describe('bring your own', () => {
     expect(behaviors.map((b: any) => b.PathPattern)).toEqual(['/assets/*']);
   });
 
+  test('an RDS Proxy: the instances reach the database through it, and find its endpoint in their configuration', () => {
+    const { template, webApp } = synth('eu-west-1', () => ({ dataTier: { database: { proxy: true } } }));
+    const proxy = idOf(template, 'AWS::RDS::DBProxy', /^AppData/);
+    template.hasResourceProperties('AWS::SSM::Parameter', {
+      Name: `${webApp.configurationPath}/database/host`,
+      Value: { 'Fn::GetAtt': [proxy, 'Endpoint'] },
+    });
+    const instanceSg = idOf(template, 'AWS::EC2::SecurityGroup', /^AppWebInstanceSecurityGroup/);
+    const proxyIngress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter(r => r.Properties.SourceSecurityGroupId?.['Fn::GetAtt']?.[0] === instanceSg && r.Properties.FromPort === 5432);
+    expect(proxyIngress).toHaveLength(1);
+    expect(JSON.stringify(proxyIngress[0].Properties.GroupId)).toMatch(/Proxy/);
+  });
+
   test('a regional web ACL on the load balancer: no ALBWAFEnabled acknowledgment', () => {
     const { app } = synth('eu-west-1', () => ({ webTier: { regionalWebAcl: true } }));
     expect(acknowledgments(app).filter(a => /ALBWAFEnabled/.test(a))).toEqual([]);
