@@ -108,7 +108,7 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/rosetta/', '/cdk.out/', '.jsii.tabl.json', '/tsconfig.dev.json',
-  '/docs/', '/.cfnlintrc.yaml']) {
+  '/docs/', '/.cfnlintrc.yaml', '/.venv/', '/.venv-verify/', '/.venv-moto/', '/.tmp/']) {
   project.addPackageIgnore(pattern);
 }
 
@@ -164,6 +164,12 @@ project.addTask('verify:moto', {
   description: 'Deploy the example to a local moto server (pinned) and audit the result; arguments go to cdk synth (e.g. -c region=eu-west-1)',
   exec: 'bash scripts/verify/moto/deploy.sh',
   receiveArgs: true,
+});
+
+// The Python example app (examples/python) on the built wheel, compared with the TypeScript one.
+project.addTask('example:python', {
+  description: 'Synthesize examples/python/app.py with the built wheel (dist/python) and compare it with examples/app.ts',
+  exec: 'bash scripts/python-example.sh',
 });
 
 // Synthesis time of the complete system against an empty stack (median of 5 fresh processes each), from lib/.
