@@ -79,5 +79,15 @@ const resources = new Set(acknowledgments.map(a => a.finding.replace(/^.* @ /, '
 const reasons = new Set(acknowledgments.map(a => `${a.finding.replace(/^.* @ /, '')}: ${a.reason}`));
 console.log(`Acknowledged compliance findings: ${acknowledgments.length}, on ${resources.size} resources, with `
   + `${reasons.size} distinct (resource, reason) pairs`);
+// Per resource, the rules acknowledged on it (the reasons are in the construct metadata and the README).
+const byResource = new Map<string, Set<string>>();
+for (const { finding } of acknowledgments) {
+  const [rule, constructPath] = finding.split(' @ ');
+  const resource = constructPath.replace(/\/(Resource|Default)$/, '');
+  byResource.set(resource, (byResource.get(resource) ?? new Set()).add(rule.replace(/^(HIPAA\.Security|NIST\.800\.53\.R5|PCI\.DSS\.321)-/, '')));
+}
+for (const [resource, rules] of [...byResource].sort(([a], [b]) => a.localeCompare(b))) {
+  console.log(`  ${resource}: ${[...rules].sort().join(', ')}`);
+}
 for (const finding of findings) console.log(`  ${finding}`);
 process.exitCode = findings.length === 0 ? 0 : 1;
