@@ -161,7 +161,7 @@ project.addTask('verify:guard', {
   exec: 'bash scripts/verify/cfn-guard.sh --reuse',
 });
 project.addTask('verify:moto', {
-  description: 'Deploy the example to a local moto server (pinned) and audit the result; arguments go to cdk synth (e.g. -c region=eu-west-1)',
+  description: 'Deploy the example to a local moto server (pinned) and audit it; --domain adds a hosted zone and a domain, other arguments go to cdk synth (e.g. -c region=eu-west-1)',
   exec: 'bash scripts/verify/moto/deploy.sh',
   receiveArgs: true,
 });

@@ -426,7 +426,8 @@ export class SecureEdge extends Construct {
       });
     const certificate = new acm.Certificate(home, 'Certificate', {
       domainName: domainNames[0],
-      subjectAlternativeNames: domainNames.slice(1),
+      // ACM refuses an empty list of alternative names: leave it out when there are none.
+      subjectAlternativeNames: domainNames.length > 1 ? domainNames.slice(1) : undefined,
       validation: acm.CertificateValidation.fromDns(zoneThere),
     });
     return crossRegionValue(this, 'CertificateArn', certificate.certificateArn);

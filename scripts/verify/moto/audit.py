@@ -16,9 +16,17 @@ checks, and prints as a PASS/FAIL table:
   and its subnets per tier (by their routes), NAT gateways, load balancer, listeners and their rules, the load
   balancer's security group, the Auto Scaling group and its instances, the database, the buckets, the disaster
   recovery replica, secrets, topics, and the custom resources' results. Parts of the architecture whose types moto
-  skipped are listed as SKIP, with the reason; they are not tested.
+  skipped are listed as SKIP, with the reason; they are not tested;
+- the domain variant (deploy.sh --domain passes --domain-name, --zone-name, --hosted-zone-id), through ACM, ELBv2
+  and Route 53: listeners on 80 and 443; the HTTPS listener's certificate (the template's, for origin.<zone>, in
+  the stack's region, ISSUED) and TLS policy (API = template); HTTP redirecting to HTTPS 443 with a 301; the viewer
+  certificate for the domain in us-east-1 (in the main stack there, else in the us-east-1 companion stack, whose
+  ARN reaches the main stack through SSM); the public zone's A record origin.<zone> aliasing the load balancer,
+  A/AAAA <domain> in CloudFront's zone aliasing the distribution (its placeholder while moto skips CloudFront:
+  SKIP for the rest); the certificates' DNS validation records. skipped-types.json is matched per variant.
 
 Usage: audit.py --endpoint http://127.0.0.1:PORT --assembly cdk.out --moto-log moto.log --allow-list skipped-types.json
+       [--domain-name www.example.com --zone-name example.com --hosted-zone-id ZONEID]
 Exit code 0 when nothing FAILs.
 """
 from __future__ import annotations
@@ -75,6 +83,11 @@ NOT_TESTED = [
     'Custom resources: only Create, with Node.js handlers run outside the Lambda sandbox (server.py); Update and '
     'Delete are not exercised, nor the auth token rotation function (Python; its schedule is skipped).',
     'Updates, drift and deletion of the stacks (one fresh deployment only).',
+    'Domain variant (deploy.sh --domain): ACM validation itself (moto issues a requested certificate without any DNS '
+    'lookup; server.py writes the validation records as CloudFormation does, and the audit finds them in the zone); '
+    'that the TLS policy name exists (moto accepts any); certificate key algorithm and transparency logging; '
+    'anything on CloudFront\'s side (aliases, viewer certificate, minimum TLS version: the distribution is '
+    'skipped, so the www alias records name its placeholder); that alias targets resolve (moto does not check them).',
 ]
 
 
@@ -240,14 +253,29 @@ def audit_deployment(audit: Audit, client, stacks: list[Stack]) -> dict[str, lis
     return skipped
 
 
+VARIANTS = ('default', 'domain')
+
+
 def audit_coverage(audit: Audit, stacks: list[Stack], skipped: dict[str, list[str]], allow_list: dict[str, Any],
-                   log: str) -> None:
-    audit.section = 'Emulator coverage (skipped-types.json)'
-    allowed: dict[str, str] = allow_list.get('skippedTypes', {})
+                   log: str, variant: str) -> None:
+    """The skipped types against skipped-types.json, exactly, for this run's variant. An entry is a reason (every
+    variant), or {"reason": ..., "variants": [...]} for a type that only some variants skip: outside those it must
+    not be skipped, and it is not stale when absent."""
+    audit.section = f'Emulator coverage (skipped-types.json, {variant} variant)'
+    allowed: dict[str, str] = {}
+    for resource_type, entry in allow_list.get('skippedTypes', {}).items():
+        variants = entry.get('variants', []) if isinstance(entry, dict) else list(VARIANTS)
+        unknown = sorted(set(variants) - set(VARIANTS))
+        if unknown or not variants:
+            audit.add('FAIL', f'allow-list entry with unknown or no variants: {resource_type}', f'{unknown}')
+        if variant in variants:
+            allowed[resource_type] = entry.get('reason', '') if isinstance(entry, dict) else entry
+        elif resource_type not in skipped:
+            audit.add('INFO', f'not this variant\'s: {resource_type}', f'allowed only in {", ".join(variants)}')
     for resource_type in sorted(set(skipped) | set(allowed)):
         resources = skipped.get(resource_type, [])
         if resource_type not in allowed:
-            audit.add('FAIL', f'skipped, not allowed: {resource_type}',
+            audit.add('FAIL', f'skipped, not allowed in the {variant} variant: {resource_type}',
                       f'{len(resources)}: {", ".join(resources[:3])}{" ..." if len(resources) > 3 else ""}')
         elif not resources:
             audit.add('FAIL', f'stale allow-list entry: {resource_type}', 'nothing of this type was skipped')
@@ -288,7 +316,8 @@ def audit_log(audit: Audit, log: str) -> None:
                 ', '.join(f'{r}.{a}' for r, a in unresolved))
 
 
-def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[str, list[str]]) -> None:
+def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[str, list[str]],
+                       domain: Domain | None) -> None:
     main = next((s for s in stacks if s.resources('AWS::EC2::VPC')), None)
     audit.section = 'Architecture: network'
     if not audit.check(main is not None, 'a stack with the VPC'):
@@ -349,6 +378,9 @@ def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[
     audit.section = 'Architecture: web tier'
     elb = client('elbv2', region)
     balancer = main.resources('AWS::ElasticLoadBalancingV2::LoadBalancer')
+    if not domain:
+        audit.add('SKIP', 'domain: certificates, HTTPS origin, alias records', 'the default variant has no domain '
+                  '(deploy.sh --domain deploys and audits them)')
     if audit.check(len(balancer) == 1, 'one load balancer'):
         lb = audit.guard('load balancer exists', lambda: elb.describe_load_balancers(
             LoadBalancerArns=[balancer[0]['physical']])['LoadBalancers'][0])
@@ -364,13 +396,17 @@ def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[
             audit.check(api_ports == template_ports, 'listeners (API = template)', ', '.join(
                 f'{port}/{protocol}' for port, protocol in sorted(api_ports)))
             audit.check((80, 'HTTP') in api_ports, 'listener on port 80')
-            if any(port == 443 for port, _ in template_ports):
-                audit.check((443, 'HTTPS') in api_ports, 'listener on port 443 (HTTPS)')
+            if domain or any(port == 443 for port, _ in template_ports):
+                audit.check((443, 'HTTPS') in api_ports and (443, 'HTTPS') in template_ports,
+                            'listener on port 443 (HTTPS)')
             else:
                 audit.add('SKIP', 'listener on port 443 (HTTPS)', 'the example has none: synthesized without '
                           'domainName/hostedZoneId/zoneName there is no certificate, so the load balancer serves '
                           'HTTP on 80 only (CloudFront reaches it over HTTP)')
-            audit_origin_access(audit, client, main, elb, ec2, lb, listeners)
+            audit_origin_access(audit, client, main, elb, ec2, lb, listeners, domain)
+            if domain:
+                audit_domain(audit, client, stacks, main, lb, listeners, skipped, domain)
+                audit.section = 'Architecture: web tier'
 
     autoscaling = client('autoscaling', region)
     groups = main.resources('AWS::AutoScaling::AutoScalingGroup')
@@ -463,9 +499,157 @@ def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[
             audit.add('SKIP', SKIPPABLE_COMPONENTS[resource_type], f'{resource_type} x{len(skipped[resource_type])}')
 
 
-def audit_origin_access(audit: Audit, client, main: Stack, elb, ec2, lb, listeners) -> None:
+CLOUDFRONT_HOSTED_ZONE = 'Z2FDTNDATAQYW2'  # the fixed zone of every CloudFront alias target (partition aws)
+VIEWER_CERTIFICATE_REGION = 'us-east-1'  # CloudFront's requirement
+
+
+class Domain:
+    """The domain variant's context (deploy.sh --domain): the site's name, the hosted zone's name and ID."""
+
+    def __init__(self, name: str, zone_name: str, zone_id: str):
+        self.name = name.rstrip('.')
+        self.zone_name = zone_name.rstrip('.')
+        self.zone_id = zone_id.rsplit('/', 1)[-1]
+
+    @property
+    def origin(self) -> str:
+        return f'origin.{self.zone_name}'
+
+
+def fqdn(name: str) -> str:
+    return name.lower().rstrip('.') + '.'
+
+
+def audit_domain(audit: Audit, client, stacks: list[Stack], main: Stack, lb, listeners, skipped: dict[str, list[str]],
+                 domain: Domain) -> None:
+    """The domain variant: the load balancer's certificate and TLS policy, the viewer certificate in us-east-1, and
+    the alias records, through ACM, ELBv2 and Route 53 (API = template = the spec's names)."""
+    audit.section = f'Architecture: domain ({domain.name}, zone {domain.zone_name} {domain.zone_id})'
+    acm_main = client('acm', main.region)
+    https = [listener for listener in listeners if listener['Port'] == 443]
+    declared = [listener for listener in main.resources('AWS::ElasticLoadBalancingV2::Listener')
+                if int(listener['properties'].get('Port', 0)) == 443]
+    physical = {s['LogicalResourceId']: s['PhysicalResourceId'] for s in main.summaries}
+    if audit.check(len(https) == 1 and len(declared) == 1, 'one HTTPS listener on 443 (API and template)'):
+        listener, template = https[0], declared[0]['properties']
+        arns = [c['CertificateArn'] for c in listener.get('Certificates', [])]
+        refs = [c.get('CertificateArn', {}).get('Ref') for c in template.get('Certificates', [])
+                if isinstance(c.get('CertificateArn'), dict)]
+        audit.check(len(arns) == 1 and [physical.get(r) for r in refs] == arns,
+                    'HTTPS listener\'s certificate = the template\'s certificate resource',
+                    f'listener {arns}; template {", ".join(f"{r} = {physical.get(r)}" for r in refs)}')
+        if arns:
+            certificate = audit.guard('HTTPS listener\'s certificate in ACM', lambda: acm_main.describe_certificate(
+                CertificateArn=arns[0])['Certificate'])
+            if certificate:
+                audit.check(certificate['DomainName'] == domain.origin and arns[0].split(':')[3] == main.region,
+                            f'HTTPS listener\'s certificate is for {domain.origin}, in {main.region}',
+                            f'{certificate["DomainName"]} {arns[0]}')
+                audit.check(certificate['Status'] == 'ISSUED' and certificate['Type'] == 'AMAZON_ISSUED',
+                            'HTTPS listener\'s certificate: ACM-issued (requested, DNS-validated)',
+                            f'{certificate["Type"]} {certificate["Status"]}; in use by {certificate.get("InUseBy")}')
+        policy = template.get('SslPolicy')
+        audit.check(bool(policy) and listener.get('SslPolicy') == policy,
+                    'HTTPS listener\'s TLS policy (API = template)',
+                    f'{listener.get("SslPolicy")}; moto does not check that the policy exists')
+
+    viewer = [(stack, c) for stack in stacks if stack.region == VIEWER_CERTIFICATE_REGION
+              for c in stack.resources('AWS::CertificateManager::Certificate')
+              if c['properties'].get('DomainName') == domain.name]
+    in_main = main.region == VIEWER_CERTIFICATE_REGION
+    if audit.check(len(viewer) == 1 and (viewer[0][0] is main) == in_main,
+                   f'viewer certificate for {domain.name} declared in '
+                   f'{"the main stack" if in_main else "a us-east-1 companion stack"}',
+                   ', '.join(f'{stack.label} {short(c["path"])}' for stack, c in viewer)):
+        stack, resource = viewer[0]
+        acm_viewer = client('acm', VIEWER_CERTIFICATE_REGION)
+        certificate = audit.guard('viewer certificate in ACM (us-east-1)', lambda: acm_viewer.describe_certificate(
+            CertificateArn=resource['physical'])['Certificate'])
+        if certificate:
+            sans = set(resource['properties'].get('SubjectAlternativeNames') or []) | {domain.name}
+            audit.check(certificate['DomainName'] == domain.name
+                        and set(certificate['SubjectAlternativeNames']) == sans
+                        and certificate['Status'] == 'ISSUED' and certificate['Type'] == 'AMAZON_ISSUED',
+                        f'viewer certificate exists in {VIEWER_CERTIFICATE_REGION}: {domain.name}, ACM-issued',
+                        f'{certificate["DomainName"]} {sorted(certificate["SubjectAlternativeNames"])} '
+                        f'{certificate["Type"]} {certificate["Status"]} {resource["physical"]}')
+        if stack is not main:
+            # Handed to the main stack through an SSM parameter in us-east-1 (read by a cross-region reader).
+            for parameter in stack.resources('AWS::SSM::Parameter'):
+                if parameter['properties'].get('Value') == {'Ref': resource['logical']}:
+                    value = audit.guard(f'SSM parameter {parameter["properties"].get("Name")}', lambda: client(
+                        'ssm', stack.region).get_parameter(Name=parameter['physical'])['Parameter']['Value'])
+                    audit.check(value == resource['physical'], 'viewer certificate ARN published for the main stack '
+                                '(us-east-1 SSM parameter)', f'{parameter["physical"]}')
+
+    route53 = client('route53', main.region)
+    zone = audit.guard('hosted zone exists', lambda: route53.get_hosted_zone(Id=domain.zone_id)['HostedZone'])
+    if not zone:
+        return
+    audit.check(fqdn(zone['Name']) == fqdn(domain.zone_name) and not zone['Config'].get('PrivateZone'),
+                f'hosted zone {domain.zone_name} (public)', f'{zone["Id"]} {zone["Name"]}')
+    pages = route53.get_paginator('list_resource_record_sets').paginate(HostedZoneId=domain.zone_id)
+    records = [r for page in pages for r in page['ResourceRecordSets']]
+
+    def find(name: str, kind: str) -> list[dict[str, Any]]:
+        return [r for r in records if fqdn(r['Name']) == fqdn(name) and r['Type'] == kind]
+
+    origin = find(domain.origin, 'A')
+    target = origin[0].get('AliasTarget', {}) if len(origin) == 1 else {}
+    lb_names = {fqdn(lb['DNSName']), fqdn('dualstack.' + lb['DNSName'])}
+    audit.check(fqdn(target.get('DNSName', '')) in lb_names
+                and target.get('HostedZoneId') == lb['CanonicalHostedZoneId'],
+                f'A {domain.origin} aliases the load balancer',
+                f'{target.get("DNSName")} in zone {target.get("HostedZoneId")} (load balancer: {lb["DNSName"]}, '
+                f'{lb["CanonicalHostedZoneId"]})')
+    distributions = main.resources('AWS::CloudFront::Distribution')
+    distribution_skipped = 'AWS::CloudFront::Distribution' in skipped
+    for kind in ('A', 'AAAA'):
+        found = find(domain.name, kind)
+        target = found[0].get('AliasTarget', {}) if len(found) == 1 else {}
+        audit.check(bool(target) and target.get('HostedZoneId') == CLOUDFRONT_HOSTED_ZONE,
+                    f'{kind} {domain.name}: alias record in CloudFront\'s zone',
+                    f'{target.get("DNSName")} in zone {target.get("HostedZoneId")}')
+        if not target or len(distributions) != 1:
+            continue
+        name = fqdn(target.get('DNSName', ''))
+        if distribution_skipped:
+            placeholder = fqdn(f'moto-skipped-{distributions[0]["logical"]}-DomainName'.lower())
+            if audit.check(name == placeholder, f'{kind} {domain.name}: alias DNS name is the distribution\'s',
+                           f'{name} (Fn::GetAtt of the skipped distribution: its placeholder)'):
+                audit.add('SKIP', f'{kind} {domain.name} reaches the CloudFront distribution',
+                          'AWS::CloudFront::Distribution is not modelled by moto: the alias names a placeholder, '
+                          'not a *.cloudfront.net name')
+        else:
+            deployed = audit.guard('CloudFront distribution', lambda: client('cloudfront', VIEWER_CERTIFICATE_REGION)
+                                   .get_distribution(Id=distributions[0]['physical'])['Distribution']['DomainName'])
+            audit.check(name == fqdn(deployed or ''), f'{kind} {domain.name} aliases the distribution', name)
+    if distribution_skipped and distributions:
+        config = distributions[0]['properties'].get('DistributionConfig', {})
+        certificate = config.get('ViewerCertificate', {})
+        audit.add('SKIP', 'distribution\'s aliases and viewer certificate', f'not deployed (template: Aliases '
+                  f'{config.get("Aliases")}, {certificate.get("MinimumProtocolVersion")}, '
+                  f'{certificate.get("SslSupportMethod")})')
+
+    validation = []
+    for stack in stacks:
+        for resource in stack.resources('AWS::CertificateManager::Certificate'):
+            described = audit.guard(f'certificate {resource["logical"]}', lambda: client('acm', stack.region)
+                                    .describe_certificate(CertificateArn=resource['physical'])['Certificate'])
+            for option in (described or {}).get('DomainValidationOptions', []):
+                record = option.get('ResourceRecord', {})
+                present = [r for r in find(record.get('Name', ''), record.get('Type', ''))
+                           if [v['Value'] for v in r.get('ResourceRecords', [])] == [record.get('Value')]]
+                validation.append((option['DomainName'], bool(present)))
+    audit.check(bool(validation) and all(ok for _, ok in validation),
+                'DNS validation records of every certificate in the zone (written by server.py, as CloudFormation '
+                'does)', ', '.join(f'{name}: {ok}' for name, ok in validation))
+
+
+def audit_origin_access(audit: Audit, client, main: Stack, elb, ec2, lb, listeners, domain: Domain | None) -> None:
     """Only CloudFront reaches the targets: the load balancer's security group admits only CloudFront's origin-facing
-    prefix list, and the listeners forward only requests with the secret header, answering 403 otherwise."""
+    prefix list, and the listeners forward only requests with the secret header, answering 403 otherwise. With a
+    domain, the HTTP listener only redirects to HTTPS."""
     lists = ec2.describe_managed_prefix_lists(
         Filters=[{'Name': 'prefix-list-name', 'Values': [CLOUDFRONT_PREFIX_LIST]}])['PrefixLists']
     prefix_list = lists[0]['PrefixListId'] if lists else None
@@ -486,6 +670,13 @@ def audit_origin_access(audit: Audit, client, main: Stack, elb, ec2, lb, listene
         status = [a.get('FixedResponseConfig', {}).get('StatusCode') for a in listener['DefaultActions']]
         rules = [r for r in elb.describe_rules(ListenerArn=listener['ListenerArn'])['Rules'] if not r['IsDefault']]
         forwarding = [r for r in rules if any(a['Type'] == 'forward' for a in r['Actions'])]
+        if domain and listener['Port'] == 80:
+            redirect = [a.get('RedirectConfig', {}) for a in listener['DefaultActions']]
+            to = [(r.get('Protocol'), str(r.get('Port')), r.get('StatusCode')) for r in redirect]
+            audit.check(default == ['redirect'] and to == [('HTTPS', '443', 'HTTP_301')] and not rules,
+                        'listener 80: redirects to HTTPS on 443 (301), no other rule',
+                        f'default {default} {redirect}; {len(rules)} other rule(s)')
+            continue
         guarded = all(any(c.get('Field') == 'http-header' and c['HttpHeaderConfig']['HttpHeaderName'] == ORIGIN_HEADER
                           and expected is not None and c['HttpHeaderConfig']['Values'] == [expected]
                           for c in r['Conditions']) for r in forwarding)
@@ -551,6 +742,9 @@ def main() -> int:
     parser.add_argument('--allow-list', default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                              'skipped-types.json'))
     parser.add_argument('--cli-version', default='')
+    parser.add_argument('--domain-name', help='the domain variant: the site\'s name (context domainName)')
+    parser.add_argument('--zone-name', help='the domain variant: the hosted zone\'s name (context zoneName)')
+    parser.add_argument('--hosted-zone-id', help='the domain variant: the hosted zone\'s ID (context hostedZoneId)')
     args = parser.parse_args()
 
     with open(args.allow_list, encoding='utf-8') as f:
@@ -558,6 +752,11 @@ def main() -> int:
     with open(args.moto_log, encoding='utf-8', errors='replace') as f:
         log = re.sub(r'\x1b\[[0-9;]*m', '', f.read())
     client = client_factory(args.endpoint)
+    given = [args.domain_name, args.zone_name, args.hosted_zone_id]
+    if any(given) and not all(given):
+        parser.error('--domain-name, --zone-name and --hosted-zone-id go together')
+    domain = Domain(*given) if all(given) else None
+    variant = 'domain' if domain else 'default'
     app_stacks = load_assembly(args.assembly)
     regions = sorted({s.region for s in app_stacks})
     bootstrap = [Stack(f'CDKToolkit-{region}', 'CDKToolkit', region, None) for region in regions]
@@ -565,14 +764,14 @@ def main() -> int:
 
     import moto  # noqa: PLC0415 - the version of the server's package, from the same venv
     print(f'moto {moto.__version__} at {args.endpoint}; CDK CLI {args.cli_version or "?"}; '
-          f'stacks: {", ".join(s.label for s in stacks)}')
+          f'variant: {variant}{f" ({domain.name})" if domain else ""}; stacks: {", ".join(s.label for s in stacks)}')
 
     audit = Audit()
     skipped = audit_deployment(audit, client, stacks)
-    audit_coverage(audit, app_stacks + bootstrap, skipped, allow_list, log)
+    audit_coverage(audit, app_stacks + bootstrap, skipped, allow_list, log, variant)
     audit_log(audit, log)
     try:
-        audit_architecture(audit, client, app_stacks, skipped)
+        audit_architecture(audit, client, app_stacks, skipped, domain)
     except Exception as err:  # noqa: BLE001 - report, do not hide the table
         audit.add('FAIL', 'architecture audit stopped', f'{type(err).__name__}: {err}')
     audit.print()

@@ -4,6 +4,12 @@
 #
 #   scripts/verify/moto/deploy.sh                       # the default region (us-east-1)
 #   scripts/verify/moto/deploy.sh -c region=eu-west-1   # any `cdk synth` arguments, e.g. context
+#   scripts/verify/moto/deploy.sh --domain [-c ...]     # the domain variant (anywhere among the arguments)
+#
+# --domain: before the synth, creates the public hosted zone example.com in moto's Route 53, and synthesizes with
+# `-c domainName=www.example.com -c hostedZoneId=<its ID> -c zoneName=example.com`: the load balancer's certificate
+# (origin.example.com) and HTTPS listener, the HTTP listener's redirect, the viewer certificate (www.example.com,
+# us-east-1) and the alias records; audit.py then checks those too (its --domain-name ... arguments).
 #
 # Steps: a Python venv with moto (.venv-moto/, reused while the pinned version matches), the AWS SDK v3 clients the
 # custom resource handlers require (as the Lambda runtime provides them), moto's server on a free port of 127.0.0.1
@@ -14,6 +20,16 @@
 # Environment: MOTO_VENV (default <repo>/.venv-moto), MOTO_WORK (default a new /tmp/moto-deploy.XXXXXX, kept: logs,
 # cloud assembly), MOTO_PORT (default: a free port), MOTO_KEEP_RUNNING=1 (leave the server up for inspection).
 set -euo pipefail
+
+domain=
+synth_args=()
+for arg in "$@"; do
+  if [ "$arg" = --domain ]; then domain=1; else synth_args+=("$arg"); fi
+done
+DOMAIN_ZONE=example.com
+DOMAIN_NAME=www.$DOMAIN_ZONE
+variant="default (no domain)"
+[ -z "$domain" ] || variant="domain ($DOMAIN_NAME)"
 
 MOTO_VERSION=5.2.5
 # The AWS SDK for JavaScript v3 clients the custom resource handlers require, as the Lambda runtime ships them.
@@ -106,6 +122,24 @@ export AWS_REGION=${AWS_REGION:-us-east-1} AWS_DEFAULT_REGION=${AWS_REGION:-us-e
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE CDK_DEFAULT_ACCOUNT CDK_DEFAULT_REGION
 cli_version=$("$cdk" --version 2>/dev/null | head -1)
+audit_args=()
+
+if [ -n "$domain" ]; then
+  step "hosted zone $DOMAIN_ZONE (--domain)"
+  zone_id=$("$venv/bin/python" - "$endpoint" "$DOMAIN_ZONE" <<'PY'
+import sys, time, boto3
+endpoint, zone = sys.argv[1:]
+route53 = boto3.client('route53', endpoint_url=endpoint, region_name='us-east-1')
+created = route53.create_hosted_zone(Name=zone, CallerReference=f'moto-deploy-{time.time()}',
+                                     HostedZoneConfig={'Comment': 'deploy.sh --domain', 'PrivateZone': False})
+print(created['HostedZone']['Id'].rsplit('/', 1)[-1])
+PY
+)
+  echo "public hosted zone $DOMAIN_ZONE: $zone_id; site $DOMAIN_NAME"
+  synth_args+=(-c "domainName=$DOMAIN_NAME" -c "hostedZoneId=$zone_id" -c "zoneName=$DOMAIN_ZONE")
+  audit_args+=(--domain-name "$DOMAIN_NAME" --zone-name "$DOMAIN_ZONE" --hosted-zone-id "$zone_id")
+  step_end
+fi
 
 step "cdk synth"
 # A scratch app folder: the same app and context as examples/cdk.json, with absolute paths.
@@ -120,7 +154,8 @@ config.app = `${path.join(root, 'node_modules', '.bin', 'ts-node')} --transpile-
 config.output = path.join(work, 'cdk.out');
 fs.writeFileSync(path.join(work, 'app', 'cdk.json'), JSON.stringify(config, null, 2));
 JS
-(cd "$work/app" && "$cdk" synth --quiet "$@" > "$work/synth.log" 2>&1) || { tail -40 "$work/synth.log"; exit 1; }
+(cd "$work/app" && "$cdk" synth --quiet ${synth_args[@]+"${synth_args[@]}"} > "$work/synth.log" 2>&1) \
+  || { tail -40 "$work/synth.log"; exit 1; }
 mapfile -t environments < <(node -e '
 const m = require(process.argv[1]);
 const envs = new Set(Object.values(m.artifacts).filter(a => a.type === "aws:cloudformation:stack").map(a => a.environment));
@@ -145,7 +180,8 @@ step_end
 step "audit"
 audit_rc=0
 "$venv/bin/python" "$here/audit.py" --endpoint "$endpoint" --assembly "$work/cdk.out" --moto-log "$work/moto.log" \
-  --allow-list "$here/skipped-types.json" --cli-version "$cli_version" || audit_rc=$?
+  --allow-list "$here/skipped-types.json" --cli-version "$cli_version" ${audit_args[@]+"${audit_args[@]}"} \
+  || audit_rc=$?
 step_end
 
 stop_server
@@ -155,7 +191,7 @@ echo
 echo "=== timings"
 printf '%s\n' "${timings[@]}"
 printf '%-34s %s\n' "total" "$(elapsed "$total_start")"
-echo "CDK CLI $cli_version, moto $MOTO_VERSION; work folder: $work"
+echo "CDK CLI $cli_version, moto $MOTO_VERSION; variant: $variant; work folder: $work"
 if [ "$deploy_rc" -ne 0 ] || [ "$audit_rc" -ne 0 ]; then
   echo "RESULT: FAIL (cdk deploy exit $deploy_rc, audit exit $audit_rc)"
   exit 1

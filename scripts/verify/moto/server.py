@@ -22,6 +22,9 @@ stderr as `moto-bridge: ...` lines, so the server log shows what it did; audit.p
 3. AWS::SecretsManager::Secret (not modelled by moto) is created through moto's CreateSecret (GetRandomPassword for
    GenerateSecretString), and {{resolve:secretsmanager:...}} / {{resolve:ssm:...}} dynamic references in resource
    properties are resolved, as CloudFormation does before creating a resource (moto leaves them as text).
+   AWS::CertificateManager::Certificate (not modelled by moto) is requested through moto's RequestCertificate, its
+   DNS validation records are written to the hosted zone(s) of DomainValidationOptions, and it completes ISSUED
+   (see acm_certificate_model for what moto's ACM does and does not check).
 4. Fixes to types moto models, each passing a CloudFormation property to moto's own API:
    - AWS::EC2::SecurityGroupIngress with SourcePrefixListId (moto asserts a CIDR or group: HTTP 500).
    - AWS::RDS::DBInstance: DBParameterGroupName given as the group object (HTTP 500), VPCSecurityGroups read under
@@ -30,8 +33,9 @@ stderr as `moto-bridge: ...` lines, so the server log shows what it did; audit.p
    - AWS::S3::Bucket: VersioningConfiguration applied (moto applies only BucketEncryption and Tags).
    - AWS::EC2::SubnetRouteTableAssociation also made with AssociateRouteTable (moto's own record of it does not
      show in DescribeRouteTables).
-   - AWS::ElasticLoadBalancingV2::LoadBalancer LoadBalancerFullName and TargetGroup TargetGroupFullName (and the
-     target group's other attributes): moto has none (None in the template's text, or HTTP 500).
+   - AWS::ElasticLoadBalancingV2::LoadBalancer LoadBalancerFullName and CanonicalHostedZoneID, and TargetGroup
+     TargetGroupFullName (and the target group's other attributes): moto gives none (None in the template's text,
+     or HTTP 500).
 
 The Lambda API stays moto's Docker-less one (lambda.use_docker false: Invoke does not run code).
 
@@ -230,7 +234,8 @@ def windows_that_touch_do_not_overlap(original):
 def elbv2_full_names():
     """moto's load balancer has no LoadBalancerFullName attribute (GetAtt gives None, which Fn::Join turns into the
     text "None"), and its target group no GetAtt at all (AttributeError, HTTP 500). Both full names are the
-    resource part of the ARN, as CloudWatch's dimensions use them."""
+    resource part of the ARN, as CloudWatch's dimensions use them. The load balancer's CanonicalHostedZoneID (an
+    alias record's target zone) is moto's own value, the one DescribeLoadBalancers gives (GetAtt gave None)."""
     from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup
 
     original = FakeLoadBalancer.get_cfn_attribute
@@ -238,6 +243,10 @@ def elbv2_full_names():
     def load_balancer_attribute(self, attribute_name):
         if attribute_name == 'LoadBalancerFullName':
             return self.arn.split(':loadbalancer/', 1)[1]
+        if attribute_name == 'CanonicalHostedZoneID':
+            log(f'{self.name}: CanonicalHostedZoneID {self.canonical_hosted_zone_id} (Fn::GetAtt; moto has it, as '
+                'DescribeLoadBalancers shows, but does not give it to CloudFormation)')
+            return self.canonical_hosted_zone_id
         return original(self, attribute_name)
 
     def target_group_attribute(self, attribute_name):
@@ -362,6 +371,116 @@ def secrets_manager_secret_model():
             return None
 
     return CloudFormationSecret
+
+
+def acm_certificate_model():
+    """AWS::CertificateManager::Certificate, which moto's CloudFormation does not model, created as CloudFormation
+    does: a certificate requested through moto's own ACM (RequestCertificate with DomainName, SubjectAlternativeNames
+    and tags: an AMAZON_ISSUED certificate, not an imported one), its DNS validation CNAME records written to the
+    hosted zones given in DomainValidationOptions (Route 53 ChangeResourceRecordSets, UPSERT; the zone must exist,
+    be public and contain the name), and the resource complete only once the certificate is ISSUED.
+
+    moto's ACM answers PENDING_VALIDATION until MOTO_ACM_VALIDATION_WAIT seconds (default 60) have passed, then
+    ISSUED, whatever the DNS holds: main() sets that wait to 0, and the bridge itself checks that every validation
+    record is in the zone before it accepts the ISSUED status. moto's ELBv2 CreateListener needs the certificate only
+    to exist in ACM in the load balancer's region (it does not look at the status), so no self-signed certificate
+    (ImportCertificate) is needed. Not emulated: EMAIL validation, validation records of another account, ACM's own
+    DNS lookup, CertificateTransparencyLoggingPreference and KeyAlgorithm (moto's keys are RSA 2048)."""
+    import time
+
+    from moto.acm.models import acm_backends
+    from moto.core.common_models import CloudFormationModel
+    from moto.route53.models import route53_backends
+    from moto.utilities.utils import get_partition
+
+    class CloudFormationCertificate(CloudFormationModel):
+        __module__ = 'moto.acm.bridge'
+
+        def __init__(self, arn: str):
+            self.arn = arn
+
+        @property
+        def physical_resource_id(self) -> str:
+            return self.arn
+
+        @staticmethod
+        def cloudformation_name_type() -> str:
+            return ''
+
+        @staticmethod
+        def cloudformation_type() -> str:
+            return 'AWS::CertificateManager::Certificate'
+
+        @classmethod
+        def has_cfn_attr(cls, attr: str) -> bool:
+            return False
+
+        def get_cfn_attribute(self, attribute_name: str) -> str:
+            raise NotImplementedError(f'"Fn::GetAtt" : [ "{{0}}" , "{attribute_name}" ]"')
+
+        @classmethod
+        def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
+                                            **kwargs):
+            logical_id = kwargs.get('LogicalId')
+            properties = cloudformation_json['Properties']
+            domain = properties['DomainName']
+            sans = [name for name in properties.get('SubjectAlternativeNames') or [] if name != domain]
+            method = properties.get('ValidationMethod', 'EMAIL')
+            if method != 'DNS' or properties.get('CertificateAuthorityArn'):
+                raise ValidationError(message=f'moto-bridge: {logical_id}: only DNS-validated public certificates '
+                                      f'are bridged (ValidationMethod {method})')
+            zones = {option['DomainName']: option.get('HostedZoneId')
+                     for option in properties.get('DomainValidationOptions') or []}
+            unvalidated = [name for name in [domain, *sans] if not zones.get(name)]
+            if unvalidated:
+                # CloudFormation would wait (up to 72 hours) for someone else to create the records.
+                raise ValidationError(message=f'moto-bridge: {logical_id}: no HostedZoneId in DomainValidationOptions '
+                                      f'for {", ".join(unvalidated)}: the certificate would never be validated')
+            route53 = route53_backends[account_id][get_partition(region_name)]
+            for name in set(zones.values()):
+                if route53.get_hosted_zone(name).private_zone:  # NoSuchHostedZone if it does not exist
+                    raise ValidationError(message=f'moto-bridge: {logical_id}: hosted zone {name} is private: '
+                                          'ACM cannot validate through it')
+            acm = acm_backends[account_id][region_name]
+            arn = acm.request_certificate(
+                domain_name=domain, idempotency_token=None, subject_alt_names=sans or None,
+                tags=properties.get('Tags') or [])
+            options = acm.describe_certificate(arn).describe()['Certificate']['DomainValidationOptions']
+            records = []
+            for option in options:
+                record = option['ResourceRecord']
+                zone_id = zones[option['DomainName']]
+                route53.change_resource_record_sets(zone_id, [{'Action': 'UPSERT', 'ResourceRecordSet': {
+                    'Name': record['Name'], 'Type': record['Type'], 'TTL': '300',
+                    'ResourceRecords': [{'Value': record['Value']}]}}])
+                found = [r for r in route53.get_hosted_zone(zone_id).rrsets
+                         if r.name == record['Name'] and r.type == record['Type'] and r.records == [record['Value']]]
+                if not found:
+                    raise ValidationError(message=f'moto-bridge: {logical_id}: validation record {record["Name"]} '
+                                          f'not found in {zone_id} after writing it')
+                records.append(f'{record["Name"]} {record["Type"]} in {zone_id}')
+            deadline = time.time() + 10
+            while (status := acm.describe_certificate(arn).status) == 'PENDING_VALIDATION' and time.time() < deadline:
+                time.sleep(0.05)
+            if status != 'ISSUED':
+                raise ValidationError(message=f'moto-bridge: {logical_id}: certificate {arn} is {status}, not ISSUED')
+            log(f'{logical_id}: certificate {arn} for {", ".join([domain, *sans])} (AWS::CertificateManager::'
+                f'Certificate, through RequestCertificate: AMAZON_ISSUED, not imported); DNS validation record(s) '
+                f'{"; ".join(records)} (through ChangeResourceRecordSets, as CloudFormation writes them); {status} '
+                '(moto issues requested certificates after MOTO_ACM_VALIDATION_WAIT, set to 0, without looking at '
+                'DNS; moto\'s CreateListener needs the certificate to exist, not to be ISSUED)')
+            return cls(arn)
+
+        @classmethod
+        def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                            account_id, region_name):
+            return original_resource
+
+        @classmethod
+        def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+            return None
+
+    return CloudFormationCertificate
 
 
 DYNAMIC_REFERENCE = re.compile(r'\{\{resolve:(secretsmanager|ssm):([^}]*)\}\}')
@@ -523,6 +642,11 @@ def main() -> None:
     FakeBucket.create_from_cloudformation_json = bucket_with_versioning(FakeBucket.create_from_cloudformation_json)
     elbv2_full_names()
     secrets_manager_secret_model()
+    # moto's ACM issues a requested certificate once this many seconds have passed (default 60): at once, as the
+    # certificate bridge writes the validation records itself (see acm_certificate_model).
+    from moto import settings
+    settings.ACM_VALIDATION_WAIT = int(os.environ.get('MOTO_ACM_VALIDATION_WAIT', '0'))
+    acm_certificate_model()
     from moto.cloudformation import parsing
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
