@@ -180,7 +180,6 @@ export class ProductionWebApp extends Construct {
     this.configurationPath = props.configurationPath
       ?? `/cdk-production-webapp/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
     this.validateConfigurationPath(this.configurationPath);
-    const hostedZone = props.domainName !== undefined ? props.hostedZone : undefined;
 
     this.network = props.vpc ? undefined : new NetworkFoundation(this, 'Network', props.network);
     this.vpc = props.vpc ?? this.network!.vpc;
@@ -193,7 +192,7 @@ export class ProductionWebApp extends Construct {
     this.dataTier = new ResilientDataTier(this, 'Data', { ...props.dataTier, vpc: this.vpc });
     this.configuration = this.createConfiguration();
 
-    this.originCertificate = hostedZone ? new OriginCertificate(this, 'Origin', { hostedZone }) : undefined;
+    this.originCertificate = props.hostedZone ? new OriginCertificate(this, 'Origin', { hostedZone: props.hostedZone }) : undefined;
     this.originAccess = new CloudFrontOriginAccess(this, 'OriginAccess');
     this.webTier = new ScalableWebTier(this, 'Web', {
       // CloudFront's web ACL filters every request before it reaches the load balancer.
@@ -216,7 +215,7 @@ export class ProductionWebApp extends Construct {
       staticAssetsBucket: this.storage.staticAssets,
       logsBucket: this.storage.logs,
       domainName: props.domainName,
-      hostedZone,
+      hostedZone: props.hostedZone,
       certificate: props.certificate,
       originDomainName: this.originCertificate?.domainName,
     });
@@ -285,11 +284,16 @@ export class ProductionWebApp extends Construct {
   // Configuration of the instances
   // ---------------------------------------------------------------------------------------------------------------
 
+  /** Where the instances connect to the database: the proxy when there is one. */
+  private get databaseEndpoint(): string {
+    const data = this.dataTier;
+    return data.proxy ? data.proxy.endpoint : data.database.dbInstanceEndpointAddress;
+  }
+
   private createConfiguration(): { [name: string]: ssm.StringParameter } {
     const data = this.dataTier;
-    const databaseHost = data.proxy ? data.proxy.endpoint : data.database.dbInstanceEndpointAddress;
     const values: Record<string, string> = {
-      'database/host': databaseHost,
+      'database/host': this.databaseEndpoint,
       'database/port': String(data.databasePort),
       'database/secret-arn': data.databaseSecret.secretArn,
       'cache/host': data.cache.configurationEndpointAddress,
@@ -380,7 +384,7 @@ export class ProductionWebApp extends Construct {
       SiteUrl: [this.url, 'The URL of the site'],
       DistributionDomainName: [this.edge.distribution.distributionDomainName, 'The domain name of the CloudFront distribution'],
       LoadBalancerDnsName: [this.webTier.loadBalancer.loadBalancerDnsName, 'The DNS name of the load balancer (it admits only CloudFront)'],
-      DatabaseEndpoint: [data.proxy ? data.proxy.endpoint : data.database.dbInstanceEndpointAddress, 'The database endpoint (the proxy when there is one)'],
+      DatabaseEndpoint: [this.databaseEndpoint, 'The database endpoint (the proxy when there is one)'],
       DatabaseSecretArn: [data.databaseSecret.secretArn, 'The secret of the database credentials'],
       CacheEndpoint: [data.cache.configurationEndpointAddress, 'The configuration endpoint of the cache'],
       CacheAuthTokenSecretArn: [data.cache.authToken.secretArn, 'The secret of the cache AUTH token'],

@@ -83,25 +83,15 @@ export function crossRegionValueFrom(consumer: Construct, id: string, value: str
  * Its ID is the companion's followed by `-monitoring`.
  */
 export function regionalFollowerScope(scope: Construct, region: string): Stack {
+  validateRegionName(scope, region);
   const stack = Stack.of(scope);
   if (isInRegion(stack, region)) return stack;
   const parent = topLevelStack(stack);
   const stage = requireStage(scope, parent, region, regionalPurpose(region));
-  const id = `${companionId(parent, stage, region)}-monitoring`;
-  const existing = stage.node.tryFindChild(id);
-  if (existing && !(Stack.isStack(existing) && existing.region === region)) {
-    throw propError(scope, `the ID ${id} of the ${region} follower stack of ${parent.node.path} is taken by ${existing.node.path}; rename it.`);
-  }
-  if (existing) return existing as Stack;
-  const follower = new Stack(stage, id, {
-    env: { region, account: parent.account },
-    stackName: Token.isUnresolved(parent.stackName)
-      ? undefined
-      : fitWithHash(`${parent.stackName}-${parent.region}-${region}-monitoring`, MAX_STACK_NAME_LENGTH),
-    description: fitWithHash(`The ${region} resources of stack ${parent.node.path} in ${parent.region} that watch it `
-      + '(deployed after it).', MAX_DESCRIPTION_LENGTH),
-    tags: parent.tags.tagValues(),
-    terminationProtection: parent.terminationProtection,
+  const follower = regionalStack(scope, parent, stage, region, {
+    kind: 'follower',
+    suffix: '-monitoring',
+    description: `The ${region} resources of stack ${parent.node.path} in ${parent.region} that watch it (deployed after it).`,
   });
   follower.addStackDependency(parent, `It reads values of ${parent.node.path}, which must exist first`);
   return follower;
@@ -183,32 +173,47 @@ function isInRegion(scope: IConstruct, region: string): boolean {
 }
 
 function companionScope(scope: Construct, region: string, purpose: CompanionPurpose): Stack {
-  if (Token.isUnresolved(region) || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw propError(scope, `the companion stack's region must be a region name such as 'eu-west-1', got '${region}'.`);
-  }
+  validateRegionName(scope, region);
   const stack = Stack.of(scope);
   if (isInRegion(stack, region)) return stack;
 
   const parent = topLevelStack(stack);
   const stage = requireStage(scope, parent, region, purpose);
-
-  const id = companionId(parent, stage, region);
-  const existing = stage.node.tryFindChild(id);
-  if (existing && !(Stack.isStack(existing) && existing.region === region)) {
-    throw propError(scope, `the ID ${id} of the ${region} companion stack of ${parent.node.path} is taken by ${existing.node.path}; rename it.`);
-  }
-  const companion = (existing as Stack | undefined) ?? new Stack(stage, id, {
-    env: { region, account: parent.account },
-    stackName: Token.isUnresolved(parent.stackName)
-      ? undefined
-      : fitWithHash(`${parent.stackName}-${parent.region}-${region}`, MAX_STACK_NAME_LENGTH),
-    description: fitWithHash(`The ${region} resources${purpose.holds} of stack ${parent.node.path} in ${parent.region}.`,
-      MAX_DESCRIPTION_LENGTH),
-    tags: parent.tags.tagValues(),
-    terminationProtection: parent.terminationProtection,
+  const companion = regionalStack(scope, parent, stage, region, {
+    kind: 'companion',
+    suffix: '',
+    description: `The ${region} resources${purpose.holds} of stack ${parent.node.path} in ${parent.region}.`,
   });
   parent.addStackDependency(companion, purpose.dependencyReason);
   return companion;
+}
+
+function validateRegionName(scope: Construct, region: string) {
+  if (Token.isUnresolved(region) || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw propError(scope, `the companion stack's region must be a region name such as 'eu-west-1', got '${region}'.`);
+  }
+}
+
+/**
+ * The stack of `parent` in `region` with ID `<companion ID><suffix>` (and stack name `<parent's name>-<parent's
+ * region>-<region><suffix>`), in `parent`'s account, tags and termination protection: the existing one, or a new one.
+ */
+function regionalStack(scope: Construct, parent: Stack, stage: Stage, region: string,
+  options: { kind: string; suffix: string; description: string }): Stack {
+  const id = `${companionId(parent, stage, region)}${options.suffix}`;
+  const existing = stage.node.tryFindChild(id);
+  if (existing && !(Stack.isStack(existing) && existing.region === region)) {
+    throw propError(scope, `the ID ${id} of the ${region} ${options.kind} stack of ${parent.node.path} is taken by ${existing.node.path}; rename it.`);
+  }
+  return (existing as Stack | undefined) ?? new Stack(stage, id, {
+    env: { region, account: parent.account },
+    stackName: Token.isUnresolved(parent.stackName)
+      ? undefined
+      : fitWithHash(`${parent.stackName}-${parent.region}-${region}${options.suffix}`, MAX_STACK_NAME_LENGTH),
+    description: fitWithHash(options.description, MAX_DESCRIPTION_LENGTH),
+    tags: parent.tags.tagValues(),
+    terminationProtection: parent.terminationProtection,
+  });
 }
 
 /** The stage that holds `parent`'s companion stacks, when `parent` may have one. */

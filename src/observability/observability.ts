@@ -159,8 +159,8 @@ export interface ObservabilityOptions {
  */
 export interface ObservabilityProps extends ObservabilityOptions {
   /**
-   * The bucket that receives the server access logs of the trail's bucket, e.g. `StorageBuckets.logs`. S3 server
-   * access logging needs the log delivery ACL (or a bucket policy for logging.s3.amazonaws.com) on it.
+   * The bucket that receives the server access logs of the trail's bucket, e.g. `StorageBuckets.logs`. It must be
+   * created in this app: S3 log delivery is admitted by a statement added to its bucket policy.
    * @default - a new bucket: SSE-S3, versioned, public access blocked, TLS only, logs kept a year
    */
   readonly accessLogsBucket?: s3.IBucket;
@@ -253,7 +253,7 @@ export class Observability extends Construct {
   /** The key of the alarm topic. */
   public readonly alarmTopicKey: kms.Key;
   /**
-   * The topic the us-east-1 alarms notify, in the us-east-1 companion stack, when this stack is elsewhere and an
+   * The topic the us-east-1 alarms notify, in the us-east-1 follower stack, when this stack is elsewhere and an
    * edge is watched; in us-east-1 they notify `alarmTopic`.
    */
   public readonly usEast1AlarmTopic?: sns.Topic;

@@ -71,6 +71,27 @@ function alarm(template: Template, name: string): any {
   return only(template, 'AWS::CloudWatch::Alarm', new RegExp(`Observability${name}[0-9A-F]{8}$`))[1].Properties;
 }
 
+/** The properties of the CloudFront 5xx alarm on `distributionId`, notifying `topicId` (2 of 3 five-minute periods above 5%). */
+function cloudFront5xxAlarm(distributionId: unknown, topicId: string) {
+  return {
+    Namespace: 'AWS/CloudFront',
+    MetricName: '5xxErrorRate',
+    Statistic: 'Average',
+    Period: 300,
+    Threshold: 5,
+    ComparisonOperator: 'GreaterThanThreshold',
+    EvaluationPeriods: 3,
+    DatapointsToAlarm: 2,
+    TreatMissingData: 'notBreaching',
+    Dimensions: [
+      { Name: 'DistributionId', Value: distributionId },
+      { Name: 'Region', Value: 'Global' },
+    ],
+    AlarmActions: [{ Ref: topicId }],
+    OKActions: [{ Ref: topicId }],
+  };
+}
+
 /** The dashboard body as JSON, with every token replaced by `TOKEN`. */
 function dashboardBody(template: Template): any {
   const body = only(template, 'AWS::CloudWatch::Dashboard')[1].Properties.DashboardBody;
@@ -256,23 +277,7 @@ describe('Observability', () => {
       expect(value).toEqual({ Ref: idOf(template, 'AWS::CloudFront::Distribution', /Edge/) });
       const [usTopicId] = only(follower!, 'AWS::SNS::Topic', /AlarmTopic/);
       const [, cloudFront] = only(follower!, 'AWS::CloudWatch::Alarm', /CloudFront5xxRateAlarm/);
-      expect(cloudFront.Properties).toMatchObject({
-        Namespace: 'AWS/CloudFront',
-        MetricName: '5xxErrorRate',
-        Statistic: 'Average',
-        Period: 300,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
-        TreatMissingData: 'notBreaching',
-        Dimensions: [
-          { Name: 'DistributionId', Value: { 'Fn::GetAtt': [readerId, 'Value'] } },
-          { Name: 'Region', Value: 'Global' },
-        ],
-        AlarmActions: [{ Ref: usTopicId }],
-        OKActions: [{ Ref: usTopicId }],
-      });
+      expect(cloudFront.Properties).toMatchObject(cloudFront5xxAlarm({ 'Fn::GetAtt': [readerId, 'Value'] }, usTopicId));
     });
 
     test('the WAF alarm reads the web ACL ARN that this stack itself reads from the companion', () => {
@@ -437,23 +442,8 @@ describe('Observability', () => {
     test('no companion and no follower; the CloudFront and WAF alarms notify the one alarm topic', () => {
       expect(companion).toBeUndefined();
       expect(follower).toBeUndefined();
-      expect(alarm(template, 'CloudFront5xxRateAlarm')).toMatchObject({
-        Namespace: 'AWS/CloudFront',
-        MetricName: '5xxErrorRate',
-        Statistic: 'Average',
-        Period: 300,
-        Threshold: 5,
-        ComparisonOperator: 'GreaterThanThreshold',
-        EvaluationPeriods: 3,
-        DatapointsToAlarm: 2,
-        TreatMissingData: 'notBreaching',
-        Dimensions: [
-          { Name: 'DistributionId', Value: { Ref: idOf(template, 'AWS::CloudFront::Distribution', /Edge/) } },
-          { Name: 'Region', Value: 'Global' },
-        ],
-        AlarmActions: [{ Ref: topicId }],
-        OKActions: [{ Ref: topicId }],
-      });
+      expect(alarm(template, 'CloudFront5xxRateAlarm'))
+        .toMatchObject(cloudFront5xxAlarm({ Ref: idOf(template, 'AWS::CloudFront::Distribution', /Edge/) }, topicId));
       expect(alarm(template, 'WafBlockedRequestsAlarm')).toMatchObject({
         Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests', AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
       });
