@@ -296,6 +296,38 @@ def bucket_with_versioning(original):
     return classmethod(create)
 
 
+class ArnModel:
+    """The common part of the bridged and placeholder resource types, mixed into moto's CloudFormationModel (which
+    finds the types among its direct subclasses only): a resource known by its ARN (Ref and physical ID), with the
+    attributes named in ATTRIBUTES (each the ARN too), which CloudFormation updates and deletes leave alone."""
+    ATTRIBUTES: tuple = ()
+
+    def __init__(self, arn: str):
+        self.arn = arn
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.arn
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in cls.ATTRIBUTES
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        if attribute_name in self.ATTRIBUTES:
+            return self.arn
+        raise NotImplementedError(f'"Fn::GetAtt" : [ "{{0}}" , "{attribute_name}" ]"')
+
+    @classmethod
+    def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
+                                        account_id, region_name):
+        return original_resource
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
+        return None
+
+
 def secrets_manager_secret_model():
     """AWS::SecretsManager::Secret, which moto's CloudFormation does not model, created through moto's own Secrets
     Manager (CreateSecret; GetRandomPassword for GenerateSecretString), so that the secret exists and the dynamic
@@ -303,15 +335,9 @@ def secrets_manager_secret_model():
     from moto.core.common_models import CloudFormationModel
     from moto.secretsmanager.models import secretsmanager_backends
 
-    class CloudFormationSecret(CloudFormationModel):
+    class CloudFormationSecret(ArnModel, CloudFormationModel):
         __module__ = 'moto.secretsmanager.bridge'
-
-        def __init__(self, arn: str):
-            self.arn = arn
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.arn
+        ATTRIBUTES = ('Id',)
 
         @staticmethod
         def cloudformation_name_type() -> str:
@@ -320,15 +346,6 @@ def secrets_manager_secret_model():
         @staticmethod
         def cloudformation_type() -> str:
             return 'AWS::SecretsManager::Secret'
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return attr == 'Id'
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            if attribute_name == 'Id':
-                return self.arn
-            raise NotImplementedError(f'"Fn::GetAtt" : [ "{{0}}" , "{attribute_name}" ]"')
 
         @classmethod
         def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
@@ -361,15 +378,6 @@ def secrets_manager_secret_model():
             log(f'{kwargs.get("LogicalId")}: secret {arn} (AWS::SecretsManager::Secret, through CreateSecret)')
             return cls(arn)
 
-        @classmethod
-        def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
-                                            account_id, region_name):
-            return original_resource
-
-        @classmethod
-        def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-            return None
-
     return CloudFormationSecret
 
 
@@ -393,15 +401,8 @@ def acm_certificate_model():
     from moto.route53.models import route53_backends
     from moto.utilities.utils import get_partition
 
-    class CloudFormationCertificate(CloudFormationModel):
+    class CloudFormationCertificate(ArnModel, CloudFormationModel):
         __module__ = 'moto.acm.bridge'
-
-        def __init__(self, arn: str):
-            self.arn = arn
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.arn
 
         @staticmethod
         def cloudformation_name_type() -> str:
@@ -410,13 +411,6 @@ def acm_certificate_model():
         @staticmethod
         def cloudformation_type() -> str:
             return 'AWS::CertificateManager::Certificate'
-
-        @classmethod
-        def has_cfn_attr(cls, attr: str) -> bool:
-            return False
-
-        def get_cfn_attribute(self, attribute_name: str) -> str:
-            raise NotImplementedError(f'"Fn::GetAtt" : [ "{{0}}" , "{attribute_name}" ]"')
 
         @classmethod
         def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name,
@@ -470,15 +464,6 @@ def acm_certificate_model():
                 '(moto issues requested certificates after MOTO_ACM_VALIDATION_WAIT, set to 0, without looking at '
                 'DNS; moto\'s CreateListener needs the certificate to exist, not to be ISSUED)')
             return cls(arn)
-
-        @classmethod
-        def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
-                                            account_id, region_name):
-            return original_resource
-
-        @classmethod
-        def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-            return None
 
     return CloudFormationCertificate
 
@@ -534,7 +519,7 @@ def placeholder_model():
     """The stand-in for a resource whose type moto's CloudFormation does not model (see the module's docstring)."""
     from moto.core.common_models import CloudFormationModel
 
-    class SkippedResource(CloudFormationModel):
+    class SkippedResource(ArnModel, CloudFormationModel):
         # moto files its models by the service in their module's name (moto.<service>....).
         __module__ = 'moto.cloudformation.bridge'
 
@@ -545,10 +530,6 @@ def placeholder_model():
             self.logical_id = logical_id
             self.arn = (f'arn:aws:{service}:{region_name}:{account_id}:'
                         f'{PLACEHOLDER_MARKER}/{kind}/{logical_id}/not-deployed')
-
-        @property
-        def physical_resource_id(self) -> str:
-            return self.arn
 
         @staticmethod
         def cloudformation_name_type() -> str:
@@ -576,15 +557,6 @@ def placeholder_model():
             log(f'placeholder for {kwargs["LogicalId"]} ({kwargs["ResourceType"]}, not modelled by moto): '
                 f'{resource.arn}')
             return resource
-
-        @classmethod
-        def update_from_cloudformation_json(cls, original_resource, new_resource_name, cloudformation_json,
-                                            account_id, region_name):
-            return original_resource
-
-        @classmethod
-        def delete_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name):
-            return None
 
     return SkippedResource
 
