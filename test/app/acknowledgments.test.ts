@@ -13,6 +13,7 @@ import { strictApp } from '../util';
  */
 const REGISTER_FILE = path.join(__dirname, 'acknowledgments.json');
 const PAGE_FILE = path.join(__dirname, '..', '..', 'docs', 'compliance', 'acknowledgments.md');
+const README_FILE = path.join(__dirname, '..', '..', 'README.md');
 
 /** Why an acknowledged finding cannot, or does not, go away. */
 const BASES: Record<string, string> = {
@@ -163,5 +164,15 @@ describe('the acknowledgment register', () => {
 
   test('docs/compliance/acknowledgments.md is rendered from the register', () => {
     expect(fs.readFileSync(PAGE_FILE, 'utf-8')).toEqual(renderPage(register));
+  });
+
+  test('the README quotes the register\'s figures', () => {
+    const readme = fs.readFileSync(README_FILE, 'utf-8').replace(/\s+/g, ' ');
+    const all = register.acknowledgments;
+    const resources = new Set(all.map(a => `${a.stack} ${a.resource}`)).size;
+    const findings = all.reduce((sum, a) => sum + a.packs.length, 0);
+    const expected = [`${all.length} acknowledgments covering ${findings} findings on ${resources} resources`,
+      ...Object.keys(BASES).map(basis => `\`${basis}\`: ${all.filter(a => a.basis === basis).length},`)];
+    expect(expected.filter(text => !readme.includes(text))).toEqual([]);
   });
 });
