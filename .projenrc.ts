@@ -138,6 +138,14 @@ project.addTask('example', {
 
 // docs/architecture.svg, drawn from the templates of the example system with a domain, outside us-east-1 (so that
 // every stack shows). Placeholder domain values: nothing is looked up.
+project.addTask('cost', {
+  description: 'Price the example system line by line (docs/cost.md) from its templates and scripts/cost/prices.json',
+  steps: [
+    { cwd: 'examples', exec: 'cdk synth --quiet -o ../.tmp/cost.out' },
+    { exec: 'ts-node --transpile-only --project tsconfig.dev.json scripts/cost/estimate.ts .tmp/cost.out docs/cost.md' },
+  ],
+});
+
 project.addTask('diagram', {
   description: 'Draw docs/architecture.svg from the synthesized templates of the example system',
   steps: [
