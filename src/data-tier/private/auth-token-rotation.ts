@@ -9,8 +9,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { AUTH_TOKEN_ROTATION_HANDLER } from './auth-token-rotation-handler';
-import { acknowledgeFinding } from '../../core/compliance';
 import { ManagedPolicyRole } from '../../core/managed-policy-role';
+import { createRotationFunction, latestRuntime } from '../../core/rotation-function';
 
 /** Length of generated AUTH tokens (ElastiCache accepts 16 to 128 characters). */
 export const AUTH_TOKEN_LENGTH = 64;
@@ -65,99 +65,52 @@ export class AuthTokenRotation extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthTokenRotationProps) {
     super(scope, id);
-
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc: props.vpc,
-      description: 'AUTH token rotation: the cache port, and HTTPS to the Secrets Manager and ElastiCache APIs',
-      allowAllOutbound: false,
-    });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the Secrets Manager and ElastiCache APIs');
-
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      encryptionKey: props.logKey,
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
-    });
-
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: props.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-
-    this.role = this.createRole(props);
-
-    this.function = new lambda.Function(this, 'Function', {
-      description: `Rotates the AUTH token of the ElastiCache replication group of ${scope.node.path}`,
+    const parts = createRotationFunction(this, {
+      secret: props.secret,
+      functionDescription: `Rotates the AUTH token of the ElastiCache replication group of ${scope.node.path}`,
+      roleDescription: `AUTH token rotation of ${scope.node.path}`,
+      securityGroupDescription: 'AUTH token rotation: the cache port, and HTTPS to the Secrets Manager and ElastiCache APIs',
+      reaches: 'the Secrets Manager and ElastiCache APIs',
       runtime: latestPythonRuntime(),
       handler: 'index.handler',
-      code: lambda.Code.fromInline(AUTH_TOKEN_ROTATION_HANDLER),
-      // setSecret waits for the replication group to apply the new token; Secrets Manager retries a step that times out.
-      timeout: Duration.minutes(15),
-      memorySize: 256,
-      reservedConcurrentExecutions: 1,
-      deadLetterQueue: this.deadLetterQueue,
-      vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets,
-      securityGroups: [this.securityGroup],
-      role: this.role,
-      logGroup: this.logGroup,
+      code: AUTH_TOKEN_ROTATION_HANDLER,
       environment: {
         REPLICATION_GROUP_ID: props.replicationGroup.ref,
         TOKEN_LENGTH: String(AUTH_TOKEN_LENGTH),
         EXCLUDE_CHARACTERS: AUTH_TOKEN_EXCLUDED_CHARACTERS,
       },
-    });
-    props.cacheConnections.allowDefaultPortFrom(this.function, 'AUTH token rotation');
-
-    this.rotationSchedule = props.secret.addRotationSchedule('RotationSchedule', {
-      rotationLambda: this.function,
+      // setSecret waits for the replication group to apply the new token; Secrets Manager retries a step that times out.
+      timeout: Duration.minutes(15),
+      statements: [new iam.PolicyStatement({
+        sid: 'RotateTheAuthToken',
+        actions: ['elasticache:ModifyReplicationGroup', 'elasticache:DescribeReplicationGroups'],
+        resources: [Stack.of(this).formatArn({
+          service: 'elasticache',
+          resource: 'replicationgroup',
+          resourceName: props.replicationGroup.ref,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        })],
+      })],
+      wildcardReason: 'A function in a VPC manages its network interfaces with ec2:CreateNetworkInterface, ' +
+        'DescribeNetworkInterfaces, DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses, and ' +
+        'the rotation generates tokens with secretsmanager:GetRandomPassword (added by aws-cdk-lib\'s RotationSchedule): ' +
+        'none of these actions supports resource-level permissions. Secret, key and replication group access is scoped ' +
+        'to this cache\'s own resources.',
+      vpc: props.vpc,
+      vpcSubnets: props.vpcSubnets,
+      queueKey: props.encryptionKey,
+      logKey: props.logKey,
+      logRetention: props.logRetention,
+      logRemovalPolicy: props.logRemovalPolicy,
       automaticallyAfter: props.automaticallyAfter,
     });
-    // RotationSchedule lets secretsmanager.amazonaws.com invoke the function with no condition, i.e. from any account
-    // (Control Tower CT.LAMBDA.PR.2): only this secret may invoke it.
-    for (const child of this.function.node.children) {
-      if (child instanceof lambda.CfnPermission && Stack.of(this).resolve(child.principal) === 'secretsmanager.amazonaws.com') {
-        child.sourceAccount = Stack.of(this).account;
-        child.sourceArn = props.secret.secretArn;
-      }
-    }
-
-    acknowledgeFinding(this.role.policy, 'AwsSolutions-IAM5[Resource::*]',
-      'A function in a VPC manages its network interfaces with ec2:CreateNetworkInterface, DescribeNetworkInterfaces, ' +
-      'DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses, and the rotation generates tokens ' +
-      'with secretsmanager:GetRandomPassword (added by aws-cdk-lib\'s RotationSchedule): none of these actions supports ' +
-      'resource-level permissions. Secret, key and replication group access is scoped to this cache\'s own resources.');
-  }
-
-  private createRole(props: AuthTokenRotationProps): ManagedPolicyRole {
-    const role = new ManagedPolicyRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `AUTH token rotation of ${this.node.scope!.node.path}`,
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'RotateTheAuthToken',
-      actions: ['elasticache:ModifyReplicationGroup', 'elasticache:DescribeReplicationGroups'],
-      resources: [Stack.of(this).formatArn({
-        service: 'elasticache',
-        resource: 'replicationgroup',
-        resourceName: props.replicationGroup.ref,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      })],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ManageNetworkInterfacesInTheVpc',
-      actions: [
-        'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
-      ],
-      resources: ['*'],
-    }));
-    this.logGroup.grantWrite(role);
-    // Failed invocations are sent to the KMS-encrypted dead-letter queue (aws-cdk-lib grants sqs:SendMessage only).
-    props.encryptionKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    return role;
+    this.function = parts.function;
+    this.securityGroup = parts.securityGroup;
+    this.deadLetterQueue = parts.deadLetterQueue;
+    this.logGroup = parts.logGroup;
+    this.role = parts.role;
+    this.rotationSchedule = parts.rotationSchedule;
+    props.cacheConnections.allowDefaultPortFrom(this.function, 'AUTH token rotation');
   }
 }
 
@@ -166,8 +119,5 @@ export class AuthTokenRotation extends Construct {
  * only the standard library and boto3, so it runs on any Python 3 runtime.
  */
 export function latestPythonRuntime(): lambda.Runtime {
-  const minor = (runtime: lambda.Runtime) => Number(/^python3\.(\d+)$/.exec(runtime.name)?.[1] ?? -1);
-  return lambda.Runtime.ALL
-    .filter(runtime => runtime.family === lambda.RuntimeFamily.PYTHON && minor(runtime) >= 0)
-    .reduce((newest, runtime) => (minor(runtime) > minor(newest) ? runtime : newest));
+  return latestRuntime(lambda.RuntimeFamily.PYTHON, /^python3\.(\d+)$/);
 }
