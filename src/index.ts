@@ -14,6 +14,7 @@ export * from './data-tier/resilient-data-tier';
 
 // Edge
 export * from './edge/cloudfront-origin-access';
+export * from './edge/origin-header-rotation';
 export * from './edge/origin-certificate';
 export * from './edge/secure-edge';
 

@@ -1,4 +1,4 @@
-import { Annotations, Aws, CfnOutput, Fn, Names, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aws, CfnOutput, Duration, Fn, Names, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -119,6 +119,16 @@ export interface ProductionWebAppProps {
    * @default - `/cdk-production-webapp/` and a name unique to this construct
    */
   readonly configurationPath?: string;
+
+  /**
+   * Time between two rotations of the secret header value CloudFront sends to the load balancer. Each rotation
+   * updates CloudFront and the listener rules together, with no request refused on the way (`OriginHeaderRotation`);
+   * its function runs in the instances' subnets and needs their route to the internet (CloudFront's API has no VPC
+   * endpoint).
+   *
+   * @default Duration.days(30)
+   */
+  readonly originHeaderRotation?: Duration;
 }
 
 /**
@@ -180,6 +190,7 @@ export class ProductionWebApp extends Construct {
     this.configurationPath = props.configurationPath
       ?? `/cdk-production-webapp/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
     this.validateConfigurationPath(this.configurationPath);
+    this.validateOriginHeaderRotation(props.originHeaderRotation);
 
     this.network = props.vpc ? undefined : new NetworkFoundation(this, 'Network', props.network);
     this.vpc = props.vpc ?? this.network!.vpc;
@@ -220,6 +231,14 @@ export class ProductionWebApp extends Construct {
       originDomainName: this.originCertificate?.domainName,
     });
     this.url = this.edge.url;
+    this.originAccess.addRotation({
+      distribution: this.edge.distribution,
+      webAclArn: this.edge.webAclArn,
+      certificateArn: this.edge.certificateArn,
+      vpc: this.vpc,
+      vpcSubnets: props.webTier?.instanceSubnets,
+      automaticallyAfter: props.originHeaderRotation,
+    });
 
     this.observability = new Observability(this, 'Observability', {
       ...props.observability,
@@ -277,6 +296,15 @@ export class ProductionWebApp extends Construct {
     if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(path) || path.split('/').length > 13) {
       throw propError(this, `configurationPath: '${path}' is not an SSM parameter path; it must start with '/' and hold `
         + 'at most 12 levels of letters, digits, _, . and -, e.g. /myapp/production.');
+    }
+  }
+
+  private validateOriginHeaderRotation(period?: Duration) {
+    if (period === undefined || period.isUnresolved()) return;
+    const hours = period.toHours({ integral: false });
+    if (hours < 4 || hours > 1000 * 24) {
+      throw propError(this, `originHeaderRotation: ${period.toHumanString()} is not a rotation period Secrets Manager `
+        + 'accepts; use 4 hours to 1000 days, e.g. Duration.days(30).');
     }
   }
 

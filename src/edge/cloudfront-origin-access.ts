@@ -1,10 +1,12 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Aspects, Duration, IAspect, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { OriginHeaderRotation, OriginHeaderRotationOptions } from './origin-header-rotation';
 import { cloudFrontOriginFacingPrefixListId } from '../core/cloudfront-prefix-list';
 import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
+import { propError } from '../core/errors';
 
 /**
  * Properties of a `CloudFrontOriginAccess`.
@@ -46,6 +48,9 @@ export class CloudFrontOriginAccess extends Construct {
   /** The default header name. */
   public static readonly DEFAULT_HEADER_NAME = 'X-Origin-Verify';
 
+  /** Length of the header values: letters and digits. */
+  private static readonly VALUE_LENGTH = 48;
+
   /** Name of the secret header. */
   public readonly headerName: string;
   /** Value of the secret header: a dynamic reference that CloudFormation resolves at deploy time. */
@@ -54,6 +59,8 @@ export class CloudFrontOriginAccess extends Construct {
   public readonly secret: secretsmanager.ISecret;
   /** CloudFront's origin-facing managed prefix list of the stack's region, as a security group peer. */
   public readonly peer: ec2.IPeer;
+
+  private rotation?: OriginHeaderRotation;
 
   constructor(scope: Construct, id: string, props: CloudFrontOriginAccessProps = {}) {
     super(scope, id);
@@ -68,18 +75,46 @@ export class CloudFrontOriginAccess extends Construct {
     const secret = new secretsmanager.Secret(this, 'Secret', {
       description: `Value of the ${this.headerName} header CloudFront sends to the load balancer`,
       encryptionKey: key,
-      generateSecretString: { passwordLength: 48, excludePunctuation: true, includeSpace: false },
+      generateSecretString: { passwordLength: CloudFrontOriginAccess.VALUE_LENGTH, excludePunctuation: true, includeSpace: false },
       removalPolicy,
     });
-    const reason = 'The header value is set on the CloudFront origin and on the load balancer listener by the same ' +
-      'deployment; a rotation outside CloudFormation would make them disagree and cut the site off. Replace the ' +
-      'secret (a new construct ID) to change it; the prefix list stays the first layer.';
+    // Without a rotation, the secret carries the acknowledgments of its rotation findings (decided at synthesis).
+    const access = this;
+    Aspects.of(this).add(new class implements IAspect {
+      public visit(node: IConstruct) {
+        if (node === access && !access.rotation) access.acknowledgeNoRotation(secret);
+      }
+    }());
+    this.secret = secret;
+    this.headerValue = secret.secretValue.unsafeUnwrap();
+    this.peer = ec2.Peer.prefixList(cloudFrontOriginFacingPrefixListId(this));
+  }
+
+  /**
+   * Rotates the header value on a schedule, updating CloudFront and the load balancer's listener rules together so that
+   * no request is refused on the way (see `OriginHeaderRotation`). `ProductionWebApp` adds it; add it yourself when you
+   * compose `SecureEdge` and `ScalableWebTier` by hand, in the stack of the load balancer.
+   */
+  public addRotation(options: OriginHeaderRotationOptions): OriginHeaderRotation {
+    if (this.rotation) {
+      throw propError(this, `addRotation: the header of ${this.node.path} is already rotated by ${this.rotation.node.path}; add one rotation.`);
+    }
+    this.rotation = new OriginHeaderRotation(this, 'Rotation', {
+      ...options,
+      secret: this.secret,
+      headerName: this.headerName,
+      headerValue: this.headerValue,
+      valueLength: CloudFrontOriginAccess.VALUE_LENGTH,
+    });
+    return this.rotation;
+  }
+
+  private acknowledgeNoRotation(secret: secretsmanager.ISecret) {
+    const reason = 'No rotation was added (CloudFrontOriginAccess.addRotation, which ProductionWebApp adds): the value '
+      + 'changes only when the secret is replaced. The origin-facing prefix list stays the first layer.';
     acknowledgeFinding(secret, 'AwsSolutions-SMG4', reason);
     for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(secret, `${pack}-SecretsManagerRotationEnabled`, reason);
     }
-    this.secret = secret;
-    this.headerValue = secret.secretValue.unsafeUnwrap();
-    this.peer = ec2.Peer.prefixList(cloudFrontOriginFacingPrefixListId(this));
   }
 }

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -60,6 +60,33 @@ describe('GIVEN new ProductionWebApp(stack, \'App\') in eu-west-1', () => {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms' } }] },
     });
     others['Site-us-east-1-monitoring'].resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  });
+
+  test('THEN the origin header value is rotated every 30 days, by a function that updates the distribution and the listener rule', () => {
+    const secret = idOf(template, 'AWS::SecretsManager::Secret', /^AppOriginAccessSecret/);
+    const fn = idOf(template, 'AWS::Lambda::Function', /^AppOriginAccessRotationFunction/);
+    template.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
+      SecretId: { Ref: secret },
+      RotationLambdaARN: { 'Fn::GetAtt': [fn, 'Arn'] },
+      RotationRules: { ScheduleExpression: 'rate(30 days)' },
+      RotateImmediatelyOnUpdate: false,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          DISTRIBUTION_ID: { Ref: idOf(template, 'AWS::CloudFront::Distribution', /^AppEdgeDistribution/) },
+          RULE_ARNS: { Ref: idOf(template, 'AWS::ElasticLoadBalancingV2::ListenerRule', /FromCloudFrontRule/) },
+        }),
+      },
+      // In the instances' subnets, which route to the internet: CloudFront's API has no VPC endpoint.
+      VpcConfig: Match.objectLike({
+        SubnetIds: [
+          { Ref: idOf(template, 'AWS::EC2::Subnet', /ApplicationSubnet1Subnet/) },
+          { Ref: idOf(template, 'AWS::EC2::Subnet', /ApplicationSubnet2Subnet/) },
+        ],
+      }),
+    });
+    expect(acknowledgments(app).filter(a => /SMG4|SecretsManagerRotationEnabled/.test(a) && a.includes('OriginAccess'))).toEqual([]);
   });
 
   test('THEN every component of the architecture is there', () => {
@@ -395,6 +422,8 @@ describe('bad input fails at synth, naming the prop', () => {
       hostedZone: zone(stack),
       certificate: acm.Certificate.fromCertificateArn(stack, 'C', 'arn:aws:acm:eu-west-1:1:certificate/x'),
     }), 'certificate: arn:aws:acm:eu-west-1:1:certificate/x is in eu-west-1; CloudFront takes viewer certificates from us-east-1 only.'],
+    ['an origin header rotation period Secrets Manager refuses', () => ({ originHeaderRotation: Duration.hours(1) }),
+      'Site/App: originHeaderRotation: 1 hour is not a rotation period Secrets Manager accepts; use 4 hours to 1000 days'],
     ['a VPC and network settings', stack => ({ vpc: new ec2.Vpc(stack, 'V'), network: { maxAzs: 3 } }),
       'Site/App: network: settings of a new network cannot apply to the existing vpc; remove network or vpc.'],
     ['the static bucket twice', stack => {
