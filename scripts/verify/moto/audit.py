@@ -23,10 +23,14 @@ checks, and prints as a PASS/FAIL table:
   certificate for the domain in us-east-1 (in the main stack there, else in the us-east-1 companion stack, whose
   ARN reaches the main stack through SSM); the public zone's A record origin.<zone> aliasing the load balancer,
   A/AAAA <domain> in CloudFront's zone aliasing the distribution (its placeholder while moto skips CloudFront:
-  SKIP for the rest); the certificates' DNS validation records. skipped-types.json is matched per variant.
+  SKIP for the rest); the certificates' DNS validation records. skipped-types.json is matched per variant;
+- the origin header rotation: its function's shipped code, run with the Lambda runtime's AWS SDK (--node-path)
+  through Secrets Manager's four steps against the deployed secret and listener rules and a distribution created
+  for it, since moto skips the schedule and CloudFront: the rules accept both values while CloudFront sends the new
+  one, then the new one alone, AWSCURRENT moves, and no value is logged.
 
 Usage: audit.py --endpoint http://127.0.0.1:PORT --assembly cdk.out --moto-log moto.log --allow-list skipped-types.json
-       [--domain-name www.example.com --zone-name example.com --hosted-zone-id ZONEID]
+       [--node-path DIR] [--domain-name www.example.com --zone-name example.com --hosted-zone-id ZONEID]
 Exit code 0 when nothing FAILs.
 """
 from __future__ import annotations
@@ -36,7 +40,11 @@ import collections
 import json
 import os
 import re
+import secrets
+import subprocess
 import sys
+import tempfile
+import uuid
 from typing import Any, Callable
 
 import boto3
@@ -66,7 +74,8 @@ SKIPPABLE_COMPONENTS = {
     'AWS::EC2::NetworkAcl': 'network ACLs (network)',
     'AWS::EC2::SecurityGroupEgress': 'security group egress rules between tiers',
     'AWS::S3::BucketPolicy': 'bucket policies (TLS-only, CloudFront access, log delivery)',
-    'AWS::SecretsManager::RotationSchedule': 'secret rotation (database credentials, cache AUTH token)',
+    'AWS::SecretsManager::RotationSchedule': 'secret rotation schedules (database credentials, cache AUTH token; the '
+                                             'origin header rotation\'s code is run by its own section)',
 }
 
 # What this rung does not test, whatever the run: printed with the table.
@@ -734,6 +743,109 @@ def audit_custom_results(audit: Audit, client, stacks: list[Stack]) -> None:
                             f'cross-region reader {reader["logical"]} read {region} SSM', name)
 
 
+def audit_origin_rotation(audit: Audit, client, stacks: list[Stack], node_path: str) -> None:
+    """The origin header rotation function's shipped code, run with the Lambda runtime's AWS SDK against moto.
+
+    moto skips the rotation schedule and CloudFront, and cannot run Lambda code without Docker, so this plays Secrets
+    Manager's part: it enables rotation on the deployed secret, stages a new value as AWSPENDING, creates a
+    distribution whose origin sends the current value, sets the deployed listener rules to accept it (what a
+    deployment gives), and runs the four steps with lambda-runner.js. The function's environment is the deployed
+    one (the rules' ARNs as moto's CloudFormation resolved them), with the distribution replaced by that one.
+    """
+    audit.section = 'Origin header rotation (the function\'s code, run against moto)'
+    found = [(stack, fn) for stack in stacks for fn in stack.resources('AWS::Lambda::Function', '/OriginAccess/Rotation/')]
+    if not audit.check(len(found) == 1, 'one origin header rotation function', ', '.join(short(fn['path']) for _, fn in found)):
+        return
+    stack, fn = found[0]
+    region = stack.region
+    found_secrets = stack.resources('AWS::SecretsManager::Secret', '/OriginAccess/Secret/')
+    if not audit.check(len(found_secrets) == 1 and bool(found_secrets[0]['physical']), 'its secret deployed'):
+        return
+    arn = found_secrets[0]['physical']
+    sm, cf, elb = client('secretsmanager', region), client('cloudfront', region), client('elbv2', region)
+    env = audit.guard('function configuration', lambda: client('lambda', region).get_function_configuration(
+        FunctionName=fn['physical'])['Environment']['Variables'])
+    if not env:
+        return
+    rules = [r for r in env.get('RULE_ARNS', '').split(',') if r]
+    audit.check(bool(rules) and all(r.startswith('arn:aws:elasticloadbalancing:') for r in rules),
+                'RULE_ARNS: the deployed listener rules\' ARNs', f'{len(rules)} rule(s)')
+    header = env.get('HEADER_NAME')
+
+    current = sm.get_secret_value(SecretId=arn)['SecretString']
+    sm.rotate_secret(SecretId=arn, RotationRules={'AutomaticallyAfterDays': 30}, RotateImmediately=False)
+    token = str(uuid.uuid4())
+    pending = ''.join(secrets.choice('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789')
+                      for _ in range(int(env.get('VALUE_LENGTH', '48'))))
+    sm.put_secret_value(SecretId=arn, ClientRequestToken=token, SecretString=pending, VersionStages=['AWSPENDING'])
+    distribution = cf.create_distribution(DistributionConfig={
+        'CallerReference': token, 'Comment': 'audit', 'Enabled': True,
+        'Origins': {'Quantity': 1, 'Items': [{
+            'Id': 'alb', 'DomainName': 'origin.example.com',
+            'CustomHeaders': {'Quantity': 1, 'Items': [{'HeaderName': header, 'HeaderValue': current}]},
+            'CustomOriginConfig': {'HTTPPort': 80, 'HTTPSPort': 443, 'OriginProtocolPolicy': 'https-only'},
+        }]},
+        'DefaultCacheBehavior': {'TargetOriginId': 'alb', 'ViewerProtocolPolicy': 'redirect-to-https',
+                                 'ForwardedValues': {'QueryString': False, 'Cookies': {'Forward': 'none'}}, 'MinTTL': 0},
+    })['Distribution']['Id']
+
+    def header_condition(rule: dict[str, Any]) -> dict[str, Any]:
+        return next(c for c in rule['Conditions'] if c['Field'] == 'http-header'
+                    and c['HttpHeaderConfig']['HttpHeaderName'].lower() == header.lower())
+
+    for rule in elb.describe_rules(RuleArns=rules)['Rules']:
+        conditions = [c for c in rule['Conditions'] if c is not header_condition(rule)]
+        elb.modify_rule(RuleArn=rule['RuleArn'], Conditions=[
+            {'Field': 'http-header', 'HttpHeaderConfig': {'HttpHeaderName': header, 'Values': [current]}}, *conditions])
+
+    def accepted() -> list[set[str]]:
+        return [set(header_condition(r)['HttpHeaderConfig']['Values']) for r in elb.describe_rules(RuleArns=rules)['Rules']]
+
+    def sent() -> list[str]:
+        config = cf.get_distribution_config(Id=distribution)['DistributionConfig']
+        return [h['HeaderValue'] for o in config['Origins']['Items'] for h in o['CustomHeaders'].get('Items', [])
+                if h['HeaderName'].lower() == header.lower()]
+
+    code = tempfile.mkdtemp(prefix='origin-rotation-')
+    with open(os.path.join(code, 'index.js'), 'w', encoding='utf-8') as f:
+        f.write(fn['properties']['Code']['ZipFile'])
+    endpoint = client('sts', region).meta.endpoint_url
+    run_env = {
+        'PATH': os.environ.get('PATH', ''), 'HOME': os.environ.get('HOME', '/tmp'), 'NODE_PATH': node_path,
+        'NODE_NO_WARNINGS': '1', 'AWS_ENDPOINT_URL': endpoint, 'AWS_REGION': region, 'AWS_DEFAULT_REGION': region,
+        'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing', 'AWS_SESSION_TOKEN': 'testing',
+        'AWS_EC2_METADATA_DISABLED': 'true', 'AWS_LAMBDA_FUNCTION_TIMEOUT': '60',
+        **{k: str(v) for k, v in env.items()}, 'DISTRIBUTION_ID': distribution, 'POLL_MILLISECONDS': '200',
+    }
+    runner = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lambda-runner.js')
+
+    def step(name: str) -> bool:
+        completed = subprocess.run(
+            ['node', runner, code, fn['properties']['Handler']], env=run_env, cwd=code, capture_output=True, text=True,
+            input=json.dumps({'SecretId': arn, 'ClientRequestToken': token, 'Step': name}), timeout=120, check=False)
+        logged = completed.stderr.strip().splitlines()
+        leaked = any(value in completed.stderr + completed.stdout for value in (current, pending))
+        return audit.check(completed.returncode == 0 and not leaked, f'{name} ran', (logged[-1] if logged else '')[:150]
+                           + (' (a header value was logged)' if leaked else ''))
+
+    if not step('createSecret'):
+        return
+    audit.check(sm.get_secret_value(SecretId=arn, VersionId=token)['SecretString'] == pending,
+                'createSecret: the staged AWSPENDING value is kept')
+    if not step('setSecret'):
+        return
+    audit.check(all(a == {current, pending} for a in accepted()), 'setSecret: the rules accept the current and the new value')
+    audit.check(sent() == [pending], 'setSecret: the distribution sends the new value')
+    # By stage: moto's GetSecretValue without one returns its default version, which UpdateSecretVersionStage keeps.
+    audit.check(sm.get_secret_value(SecretId=arn, VersionStage='AWSCURRENT')['SecretString'] == current,
+                'setSecret: AWSCURRENT is still the old value')
+    if not step('testSecret') or not step('finishSecret'):
+        return
+    audit.check(sm.get_secret_value(SecretId=arn, VersionStage='AWSCURRENT')['SecretString'] == pending,
+                'finishSecret: the new value is AWSCURRENT')
+    audit.check(all(a == {pending} for a in accepted()), 'finishSecret: the rules accept the new value alone')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--endpoint', required=True)
@@ -745,6 +857,7 @@ def main() -> int:
     parser.add_argument('--domain-name', help='the domain variant: the site\'s name (context domainName)')
     parser.add_argument('--zone-name', help='the domain variant: the hosted zone\'s name (context zoneName)')
     parser.add_argument('--hosted-zone-id', help='the domain variant: the hosted zone\'s ID (context hostedZoneId)')
+    parser.add_argument('--node-path', default='', help='node_modules with the Lambda runtime\'s AWS SDK clients')
     args = parser.parse_args()
 
     with open(args.allow_list, encoding='utf-8') as f:
@@ -774,6 +887,10 @@ def main() -> int:
         audit_architecture(audit, client, app_stacks, skipped, domain)
     except Exception as err:  # noqa: BLE001 - report, do not hide the table
         audit.add('FAIL', 'architecture audit stopped', f'{type(err).__name__}: {err}')
+    try:
+        audit_origin_rotation(audit, client, app_stacks, args.node_path)
+    except Exception as err:  # noqa: BLE001 - report, do not hide the table
+        audit.add('FAIL', 'origin header rotation audit stopped', f'{type(err).__name__}: {err}')
     audit.print()
     print('\nNot tested by this rung:')
     for item in NOT_TESTED:

@@ -32,9 +32,12 @@ variant="default (no domain)"
 [ -z "$domain" ] || variant="domain ($DOMAIN_NAME)"
 
 MOTO_VERSION=5.2.5
-# The AWS SDK for JavaScript v3 clients the custom resource handlers require, as the Lambda runtime ships them.
-SDK_VERSION=3.1169.0
-SDK_CLIENTS=(@aws-sdk/client-ec2 @aws-sdk/client-ssm)
+# The AWS SDK for JavaScript v3 clients the custom resource handlers and the origin header rotation function require,
+# as the Lambda runtime ships them: the SDK release 3.1169.0, in which each client has the version of its own last
+# change.
+SDK_RELEASE=3.1169.0
+SDK_CLIENTS=(@aws-sdk/client-ec2@3.1169.0 @aws-sdk/client-ssm@3.1169.0 @aws-sdk/client-secrets-manager@3.1164.0
+  @aws-sdk/client-cloudfront@3.1164.0 @aws-sdk/client-elastic-load-balancing-v2@3.1142.0)
 ACCOUNT=123456789012 # moto's default account
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -73,9 +76,9 @@ fi
 echo "moto $("$venv/bin/python" -c 'import moto; print(moto.__version__)'), boto3 $("$venv/bin/python" -c 'import boto3; print(boto3.__version__)')"
 step_end
 
-step "Lambda runtime's AWS SDK $SDK_VERSION"
+step "Lambda runtime's AWS SDK $SDK_RELEASE"
 runtime="$venv/lambda-runtime"
-want=$(printf '%s@'"$SDK_VERSION"' ' "${SDK_CLIENTS[@]}")
+want="${SDK_CLIENTS[*]}"
 if [ "$(cat "$runtime/installed" 2>/dev/null)" != "$want" ]; then
   rm -rf "$runtime" && mkdir -p "$runtime"
   echo '{"private": true}' > "$runtime/package.json"
@@ -180,7 +183,8 @@ step_end
 step "audit"
 audit_rc=0
 "$venv/bin/python" "$here/audit.py" --endpoint "$endpoint" --assembly "$work/cdk.out" --moto-log "$work/moto.log" \
-  --allow-list "$here/skipped-types.json" --cli-version "$cli_version" ${audit_args[@]+"${audit_args[@]}"} \
+  --allow-list "$here/skipped-types.json" --cli-version "$cli_version" --node-path "$runtime/node_modules" \
+  ${audit_args[@]+"${audit_args[@]}"} \
   || audit_rc=$?
 step_end
 

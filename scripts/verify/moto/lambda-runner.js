@@ -5,7 +5,9 @@
 //
 // The event's ResponseURL points at RESPONSE_HOST (a name that cannot resolve): every https/http request to that host
 // is kept here instead of being sent, and the last body sent there (the CloudFormation custom resource response) is
-// printed on stdout as the single line `{"response": <body>}`. Everything the handler logs goes to stderr. The
+// printed on stdout as the single line `{"response": <body>}`. Without MOTO_BRIDGE_RESPONSE_HOST (a function that is
+// not a custom resource, e.g. a rotation function run by audit.py), the handler's return value is printed as
+// `{"result": <value>}` instead. Everything the handler logs goes to stderr. The
 // AWS SDK the handler requires comes from NODE_PATH, as the Lambda runtime's does from /var/runtime/node_modules.
 const http = require('http');
 const https = require('https');
@@ -82,10 +84,14 @@ async function main() {
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     callbackWaitsForEmptyEventLoop: true,
   };
-  await new Promise((resolve, reject) => {
-    const result = handler(event, context, (err, value) => (err ? reject(err) : resolve(value)));
+  const value = await new Promise((resolve, reject) => {
+    const result = handler(event, context, (err, v) => (err ? reject(err) : resolve(v)));
     if (result && typeof result.then === 'function') result.then(resolve, reject);
   });
+  if (!RESPONSE_HOST) {
+    process.stdout.write(JSON.stringify({ result: value === undefined ? null : value }) + '\n');
+    return;
+  }
   if (response === null) throw new Error('the handler finished without sending a response to the ResponseURL');
   process.stdout.write(JSON.stringify({ response: JSON.parse(response) }) + '\n');
 }
