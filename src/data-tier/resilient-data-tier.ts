@@ -324,6 +324,8 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
       deleteAutomatedBackups: false,
     });
     for (const group of this.databaseLogGroups) this.database.node.addDependency(group);
+    // RDS checks the monitoring role's permissions when it creates the instance: the policy must be attached first.
+    this.database.node.addDependency(monitoringRole.policy);
     this.databaseSecret = this.database.secret!;
     // database.secret is the attachment; the generated secret itself holds the password.
     (this.database.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(keepPolicy);
@@ -350,6 +352,7 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
         removalPolicy: removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.DESTROY : removalPolicy,
       });
       for (const group of groups) replica.node.addDependency(group);
+      replica.node.addDependency(monitoringRole.policy);
       this.databaseLogGroups.push(...groups);
       acknowledgeFinding(replica, 'AwsSolutions-RDS11', PORT_REASON);
       acknowledgeFinding(replica, 'AwsSolutions-RDS2', REPLICA_ENCRYPTION_REASON);
@@ -458,7 +461,7 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
   }
 
   /** Enhanced monitoring's role, with AmazonRDSEnhancedMonitoringRole's permissions in a customer-managed policy. */
-  private createMonitoringRole(): iam.IRole {
+  private createMonitoringRole(): ManagedPolicyRole {
     const role = new ManagedPolicyRole(this, 'MonitoringRole', {
       assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
       description: `Enhanced monitoring of ${this.node.path}`,
@@ -476,7 +479,8 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
     }));
     acknowledgeFinding(role.policy,
       'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:RDSOSMetrics:log-stream:*]',
-      'RDS enhanced monitoring writes one log stream per DB instance, named by RDS, into the RDSOSMetrics log group.');
+      'RDS enhanced monitoring writes one log stream per DB instance, named after the instance\'s resource ID, into the '
+      + 'RDSOSMetrics log group; RDS checks these permissions when it creates the instance, before that ID exists.');
     return role;
   }
 

@@ -104,6 +104,8 @@ describe('ResilientDataTier', () => {
       });
       const [, role] = only(template, 'AWS::IAM::Role', /DataMonitoringRole/);
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      // RDS checks the role's permissions when it creates the instance: the policy is attached before.
+      expect(template.toJSON().Resources[dbId].DependsOn).toContain(idOf(template, 'AWS::IAM::ManagedPolicy', /DataMonitoringRolePolicy/));
     });
 
     test('PostgreSQL and upgrade logs go to KMS-encrypted log groups kept a year, created before the instance', () => {
@@ -278,6 +280,10 @@ describe('ResilientDataTier', () => {
           EnableCloudwatchLogsExports: ['postgresql', 'upgrade'],
           PubliclyAccessible: false,
         });
+      }
+      const monitoringPolicy = idOf(template, 'AWS::IAM::ManagedPolicy', /DataMonitoringRolePolicy/);
+      for (const [id, instance] of Object.entries<any>(template.findResources('AWS::RDS::DBInstance'))) {
+        expect([id, instance.DependsOn]).toEqual([id, expect.arrayContaining([monitoringPolicy])]);
       }
       expect(data.readReplicas).toHaveLength(2);
       expect(formatFindings(complianceFindings(stack.node.root))).toEqual([]);
