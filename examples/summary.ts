@@ -79,7 +79,8 @@ const resources = new Set(acknowledgments.map(a => a.finding.replace(/^.* @ /, '
 const reasons = new Set(acknowledgments.map(a => `${a.finding.replace(/^.* @ /, '')}: ${a.reason}`));
 console.log(`Acknowledged compliance findings: ${acknowledgments.length}, on ${resources.size} resources, with `
   + `${reasons.size} distinct (resource, reason) pairs`);
-// Per resource, the rules acknowledged on it (the reasons are in the construct metadata and the README).
+console.log('Each acknowledgment with its reason and reviewed basis: docs/compliance/acknowledgments.md');
+// Per resource, the rules acknowledged on it (the reasons are in the construct metadata and the register).
 const byResource = new Map<string, Set<string>>();
 for (const { finding } of acknowledgments) {
   const [rule, constructPath] = finding.split(' @ ');
