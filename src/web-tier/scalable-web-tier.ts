@@ -494,7 +494,8 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
     this.logGroups = ['NginxAccess', 'NginxError', 'System', 'CloudInit'].map(name =>
       new logs.LogGroup(this, `${name}LogGroup`, { encryptionKey: logKey, retention: logRetention, removalPolicy }));
     this.webAcl = this.createFirewall(props, logKey, logRetention, removalPolicy);
-    this.role = this.createRole();
+    const role = this.createRole();
+    this.role = role;
     this.launchTemplate = this.createLaunchTemplate(props, healthCheckPath);
     this.notificationsTopic = props.notificationsTopic ?? this.createNotificationsTopic();
 
@@ -518,6 +519,9 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
       notifications: [{ topic: this.notificationsTopic }],
       groupMetrics: [autoscaling.GroupMetrics.all()],
     });
+    // The instances' user data uses their permissions (logs, configuration, secrets) as soon as they boot: the role's
+    // policy, which every later grant joins, is attached before the group launches any.
+    this.autoScalingGroup.node.addDependency(role.policy);
 
     // Target group and listeners.
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {

@@ -190,6 +190,10 @@ describe('ScalableWebTier', () => {
       const inline = Object.values(template.findResources('AWS::IAM::Policy'))
         .filter(p => JSON.stringify(p.Properties.Roles).includes(roleId));
       expect(inline).toEqual([]);
+      // The instances use these permissions as they boot: the group launches none before the policy is attached.
+      const [policyId] = Object.entries<any>(template.findResources('AWS::IAM::ManagedPolicy'))
+        .find(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))!;
+      expect(only(template, 'AWS::AutoScaling::AutoScalingGroup')[1].DependsOn).toContain(policyId);
     });
 
     test('Auto Scaling group: 2 to 6 in the private application subnets, ELB health checks with a 300 s grace period', () => {

@@ -81,7 +81,8 @@ export function cloudWatchAgentConfig(options: BootstrapOptions): Record<string,
  * Shell lines (no shebang) for a Linux UserData: `ec2.UserData.forLinux().addCommands(...lines)`.
  *
  * Bootstraps Amazon Linux 2023: nginx on the application port with the health path, the CloudWatch agent and the
- * SSM agent. Any failed step fails the script, so the instance's signal reports it.
+ * SSM agent. Any failed step stops the script (`set -euo pipefail`); an instance whose server does not answer its
+ * health check is replaced by the Auto Scaling group (ELB health checks).
  */
 export function bootstrapCommands(scope: IConstruct, options: BootstrapOptions): string[] {
   validateHealthCheckPath(scope, options.healthCheckPath);
