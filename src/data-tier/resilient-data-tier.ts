@@ -503,6 +503,8 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
       iamAuth: true,
       role,
     });
+    // The proxy reads the database secret with this role from its first connection on.
+    proxy.node.addDependency(role.policy);
     return proxy;
   }
 

@@ -279,11 +279,14 @@ export class NetworkFoundation extends Construct {
         retention: props.flowLogRetention ?? logs.RetentionDays.ONE_YEAR,
         removalPolicy,
       });
+      const [role, policy] = this.createFlowLogRole(this.flowLogGroup);
       this.flowLog = new ec2.FlowLog(this, 'FlowLog', {
         resourceType: ec2.FlowLogResourceType.fromVpc(this.vpc),
-        destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, this.createFlowLogRole(this.flowLogGroup)),
+        destination: ec2.FlowLogDestination.toCloudWatchLogs(this.flowLogGroup, role),
         trafficType: ec2.FlowLogTrafficType.ALL,
       });
+      // Records are delivered from the start only once the role may write them.
+      this.flowLog.node.addDependency(policy);
     }
 
     if (props.gatewayEndpoints ?? true) {
@@ -554,7 +557,7 @@ export class NetworkFoundation extends Construct {
    * The role VPC Flow Logs assumes, with its permissions in a customer-managed policy (compliance packs reject inline
    * policies) and a trust policy scoped to this account's flow logs (confused-deputy protection).
    */
-  private createFlowLogRole(logGroup: logs.ILogGroup): iam.IRole {
+  private createFlowLogRole(logGroup: logs.ILogGroup): [iam.IRole, iam.ManagedPolicy] {
     const role = new iam.Role(this, 'FlowLogRole', {
       description: `Delivers the VPC flow logs of ${this.node.path} to CloudWatch Logs`,
       assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', {
@@ -564,7 +567,7 @@ export class NetworkFoundation extends Construct {
         },
       }),
     });
-    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
+    const policy = new iam.ManagedPolicy(this, 'FlowLogPolicy', {
       description: `Lets VPC Flow Logs write to the flow log group of ${this.node.path}`,
       roles: [role],
       statements: [new iam.PolicyStatement({
@@ -573,7 +576,7 @@ export class NetworkFoundation extends Construct {
       })],
     });
     // The policy above is the role's whole permission set: FlowLog's own inline grant is not wanted.
-    return role.withoutPolicyUpdates();
+    return [role.withoutPolicyUpdates(), policy];
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -311,6 +311,8 @@ describe('ResilientDataTier', () => {
         GroupId: { 'Fn::GetAtt': [dbSg, 'GroupId'] }, SourceSecurityGroupId: { 'Fn::GetAtt': [proxySg, 'GroupId'] }, FromPort: 5432,
       });
       expect(data.proxy).toBeDefined();
+      // The proxy reads the database secret with its role from the first connection: the role's policy comes first.
+      expect(only(template, 'AWS::RDS::DBProxy')[1].DependsOn).toContain(idOf(template, 'AWS::IAM::ManagedPolicy', /DataProxyRolePolicy/));
       expect(formatFindings(complianceFindings(stack.node.root))).toEqual([]);
     });
 

@@ -5,7 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { DataSubnetPlacement, NatStrategy, NetworkFoundation, NetworkFoundationProps } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
-import { idOf } from '../template';
+import { idOf, only } from '../template';
 import { strictStack, templateRuleFindings } from '../util';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -235,6 +235,8 @@ describe('NetworkFoundation', () => {
         },
         Roles: [{ Ref: idOf(template, 'AWS::IAM::Role', /FlowLogRole/) }],
       });
+      // Delivery works from the first record: the flow log waits for the policy.
+      expect(only(template, 'AWS::EC2::FlowLog')[1].DependsOn).toContain(idOf(template, 'AWS::IAM::ManagedPolicy', /FlowLogPolicy/));
     });
 
     test('flow log group and key are retained when removed from the stack', () => {
