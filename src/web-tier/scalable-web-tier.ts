@@ -886,6 +886,14 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
       throw propError(this, `addRoute('${id}'): give pathPatterns or hostHeaders (or both); a rule without a condition ` +
         'would shadow the default action.');
     }
+    // A listener rule holds at most 5 condition values; the CloudFront header takes 2 while its value is rotated.
+    const values = (options.pathPatterns?.length ?? 0) + (options.hostHeaders?.length ?? 0);
+    const limit = this.originAccess ? 3 : 5;
+    if (values > limit) {
+      throw propError(this, `addRoute('${id}'): ${values} path patterns and host headers; a listener rule holds at most 5 `
+        + 'condition values' + (this.originAccess ? ', and the CloudFront origin header takes 2 of them while its value is '
+        + 'rotated: use at most 3, or several routes.' : ': use at most 5, or several routes.'));
+    }
     const priority = options.priority;
     if (!Token.isUnresolved(priority) && (!Number.isInteger(priority) || priority < 1 || priority > 50000)) {
       throw propError(this, `addRoute('${id}'): priority ${priority} is invalid; use a whole number from 1 to 50000.`);

@@ -6,7 +6,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { FleetScaling, NetworkFoundation, ScalableWebTier, ScalableWebTierProps } from '../../src';
+import { CloudFrontOriginAccess, FleetScaling, NetworkFoundation, ScalableWebTier, ScalableWebTierProps } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
 import { idOf, only } from '../template';
 import { strictStack, templateRuleFindings } from '../util';
@@ -596,6 +596,19 @@ describe('ScalableWebTier', () => {
         "TestStack/Web: addRoute('Any'): give pathPatterns or hostHeaders (or both); a rule without a condition would shadow the default action.");
       expect(() => web.addRoute('Bad', { priority: 0, pathPatterns: ['/x'] })).toThrow(
         "TestStack/Web: addRoute('Bad'): priority 0 is invalid; use a whole number from 1 to 50000.");
+    });
+
+    test('a route with more condition values than a listener rule holds', () => {
+      const paths = ['/a/*', '/b/*', '/c/*', '/d/*'];
+      expect(() => synth().web.addRoute('Many', { priority: 1, pathPatterns: paths, hostHeaders: ['a.example.com', 'b.example.com'] })).toThrow(
+        "TestStack/Web: addRoute('Many'): 6 path patterns and host headers; a listener rule holds at most 5 condition values: use at most 5, or several routes.");
+      const stack = strictStack({ env: ENV });
+      const access = new CloudFrontOriginAccess(stack, 'OriginAccess');
+      const { web } = synth({ cloudFrontOriginAccess: access }, { stack });
+      expect(() => web.addRoute('Four', { priority: 1, pathPatterns: paths })).toThrow(
+        "TestStack/Web: addRoute('Four'): 4 path patterns and host headers; a listener rule holds at most 5 condition values, and the "
+        + 'CloudFront origin header takes 2 of them while its value is rotated: use at most 3, or several routes.');
+      expect(() => web.addRoute('Three', { priority: 2, pathPatterns: paths.slice(0, 3) })).not.toThrow();
     });
   });
 });
