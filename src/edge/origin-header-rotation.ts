@@ -99,7 +99,7 @@ export class OriginHeaderRotation extends Construct {
   public static readonly DEFAULT_PERIOD = Duration.days(30);
 
   /** The rotation function. */
-  public readonly function: lambda.IFunction;
+  public readonly rotationFunction: lambda.IFunction;
   /** The rotation schedule of the secret. */
   public readonly rotationSchedule: secretsmanager.RotationSchedule;
   /** The function's log group. */
@@ -185,7 +185,7 @@ export class OriginHeaderRotation extends Construct {
       // A rotation during the deployment would race CloudFormation's own update of the distribution.
       rotateImmediatelyOnUpdate: false,
     });
-    this.function = parts.function;
+    this.rotationFunction = parts.function;
     this.rotationSchedule = parts.rotationSchedule;
     this.logGroup = parts.logGroup;
 

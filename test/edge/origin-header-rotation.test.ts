@@ -122,8 +122,11 @@ describe('CloudFrontOriginAccess.addRotation', () => {
     expect(refs).not.toContain(idOf(template, 'AWS::ElasticLoadBalancingV2::ListenerRule', /^Other/));
   });
 
-  test('a period of 7 days is the schedule', () => {
-    const { stack } = compose('us-east-1', { automaticallyAfter: Duration.days(7) });
+  test('a period of 7 days is the schedule; the construct exposes its function, schedule and log group', () => {
+    const { stack, rotation } = compose('us-east-1', { automaticallyAfter: Duration.days(7) });
+    expect([rotation!.rotationFunction, rotation!.rotationSchedule, rotation!.logGroup].map(c => c.node.path)).toEqual([
+      'TestStack/OriginAccess/Rotation/Function', 'TestStack/OriginAccess/Secret/RotationSchedule', 'TestStack/OriginAccess/Rotation/LogGroup',
+    ]);
     Template.fromStack(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationRules: { ScheduleExpression: 'rate(7 days)' } });
   });
 
