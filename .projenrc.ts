@@ -97,7 +97,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   gitignore: ['cdk.out/', '.venv/', '.venv-verify/', '.venv-moto/', '*.pyc', '__pycache__/', '.jsii.tabl.json',
-    '/test-reports/', '/coverage/', '/.tmp/'],
+    '/test-reports/', '/coverage/', '/.tmp/', '/examples/java/target/'],
 });
 
 // Develop on the newest aws-cdk-lib; users may use anything from the floor up. jsii's JSII6 warning asks for the
@@ -178,6 +178,12 @@ project.addTask('verify:moto', {
 project.addTask('example:python', {
   description: 'Synthesize examples/python/app.py with the built wheel (dist/python) and compare it with examples/app.ts',
   exec: 'bash scripts/python-example.sh',
+});
+
+// The Java example app (examples/java) on the built Maven package, compared with the TypeScript one.
+project.addTask('example:java', {
+  description: 'Synthesize examples/java with the built Maven package (dist/java) and compare it with examples/app.ts',
+  exec: 'bash scripts/java-example.sh',
 });
 
 // Synthesis time of the complete system against an empty stack (median of 5 fresh processes each), from lib/.

@@ -20,27 +20,9 @@
 #              versions of both sides are equal).
 set -euo pipefail
 
-start_ns=$(date +%s%N)
-tmp=""
-
-secs_since() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
-
-finish() {
-  local status=$?
-  # Let the synths still running end before removing their output directory (they take seconds).
-  wait || true
-  if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi
-  if [[ $status -eq 0 ]]; then
-    echo "python-example: PASS in $(secs_since "$start_ns")s"
-  else
-    echo "python-example: FAILED (exit $status) after $(secs_since "$start_ns")s" >&2
-  fi
-  exit "$status"
-}
-trap finish EXIT
-
-log() { echo "python-example: $*"; }
-die() { echo "python-example: error: $*" >&2; exit 1; }
+NAME=python-example
+# shellcheck source=lib/example-common.sh
+source "$(dirname "$0")/lib/example-common.sh"
 
 [[ -f package.json && -f examples/app.ts && -f examples/python/app.py && -f examples/summary.ts ]] \
   || die "run from the repository root (package.json, examples/app.ts, examples/python/app.py not found in $PWD)"
@@ -73,15 +55,6 @@ export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_UNTES
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # Two configurations: the default one, and one with every context key outside us-east-1 (every stack appears).
-configs=(default domain)
-context_of() {
-  case $1 in
-    default) ;;
-    domain) printf '%s\n' -c region=eu-west-1 -c domainName=www.example.com -c hostedZoneId=Z0123456789EXAMPLE \
-      -c zoneName=example.com -c alarmEmail=ops@example.com ;;
-    *) die "unknown configuration $1" ;;
-  esac
-}
 
 # synth <language> <config> <app directory>: runs `cdk synth` with the context of <config> into
 # $tmp/<config>/<language>.out, its output in .log and "<exit status> <seconds>" in .status. Run in the background.
@@ -161,155 +134,5 @@ done
 strict=${STRICT:-$([[ "$py_cdk" == "$ts_cdk" ]] && echo 1 || echo 0)}
 s=$(date +%s%N)
 log "comparing Python and TypeScript synths (aws-cdk-lib $py_cdk and $ts_cdk; other properties: $([[ $strict == 1 ]] && echo strictly || echo 'notes only, as the versions differ'))"
-"$python" - "$tmp" "$strict" "${configs[@]}" <<'PY'
-import json
-import os
-import re
-import sys
-
-root, strict, configs = sys.argv[1], sys.argv[2] == "1", sys.argv[3:]
-HASH = re.compile(r"[0-9a-f]{64}")
-# Resources whose replacement or change loses data or breaks clients: compared in full, always.
-STATEFUL_TYPES = {
-    "AWS::RDS::DBInstance", "AWS::RDS::DBCluster", "AWS::RDS::DBSubnetGroup", "AWS::RDS::DBParameterGroup",
-    "AWS::ElastiCache::ReplicationGroup", "AWS::ElastiCache::CacheCluster", "AWS::ElastiCache::ServerlessCache",
-    "AWS::ElastiCache::SubnetGroup", "AWS::S3::Bucket", "AWS::KMS::Key", "AWS::KMS::Alias",
-    "AWS::SecretsManager::Secret", "AWS::Logs::LogGroup", "AWS::Backup::BackupVault", "AWS::Backup::BackupPlan",
-    "AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::EFS::FileSystem", "AWS::EC2::Volume",
-    "AWS::SQS::Queue", "AWS::CloudTrail::Trail", "AWS::EC2::VPC", "AWS::EC2::Subnet",
-}
-RETAINED = {"Retain", "Snapshot", "RetainExceptOnCreate"}
-hard, notes = [], []
-
-
-def normalized(value):
-    """The value with asset hashes replaced (they differ with the packaging, not with the app)."""
-    return json.loads(HASH.sub("<hash>", json.dumps(value, sort_keys=True)))
-
-
-def short(value):
-    text = json.dumps(value, sort_keys=True)
-    return text if len(text) <= 200 else text[:200] + "..."
-
-
-def differences(python, typescript, path=""):
-    """The paths where two JSON values differ, with both values."""
-    if isinstance(python, dict) and isinstance(typescript, dict):
-        for key in sorted(set(python) | set(typescript)):
-            yield from differences(python.get(key), typescript.get(key), f"{path}.{key}" if path else key)
-    elif isinstance(python, list) and isinstance(typescript, list) and len(python) == len(typescript):
-        for index, (a, b) in enumerate(zip(python, typescript)):
-            yield from differences(a, b, f"{path}[{index}]")
-    elif python != typescript:
-        yield f"{path or '(value)'}: python {short(python)} != typescript {short(typescript)}"
-
-
-def load(assembly):
-    manifest = json.load(open(os.path.join(assembly, "manifest.json")))
-    artifacts = manifest.get("artifacts", {})
-    stacks = {}
-    for name, artifact in artifacts.items():
-        if artifact["type"] != "aws:cloudformation:stack":
-            continue
-        metadata = dict(artifact.get("metadata") or {})
-        if artifact.get("additionalMetadataFile"):
-            metadata.update(json.load(open(os.path.join(assembly, artifact["additionalMetadataFile"]))))
-        acknowledgments = {
-            f"{rule} @ {path}: {reason}"
-            for path, entries in metadata.items() for entry in entries
-            if entry.get("type") == "aws:cdk:acknowledged-rules"
-            for rule, reason in entry.get("data", {}).items()
-        }
-        warnings = {f"{path}: {entry.get('data')}" for path, entries in metadata.items() for entry in entries
-                    if entry.get("type") == "aws:cdk:warning"}
-        stacks[name] = {
-            "environment": artifact.get("environment"),
-            "dependencies": sorted(d for d in artifact.get("dependencies", [])
-                                   if artifacts.get(d, {}).get("type") == "aws:cloudformation:stack"),
-            "template": json.load(open(os.path.join(assembly, artifact["properties"]["templateFile"]))),
-            "acknowledgments": acknowledgments,
-            "warnings": warnings,
-        }
-    paths = set()
-
-    def walk(node):
-        paths.add(node.get("path", ""))
-        for child in (node.get("children") or {}).values():
-            walk(child)
-    walk(json.load(open(os.path.join(assembly, "tree.json")))["tree"])
-    return stacks, paths
-
-
-def compare_sets(label, python, typescript, findings):
-    for item in sorted(typescript - python):
-        findings.append(f"{label}: only in TypeScript: {item}")
-    for item in sorted(python - typescript):
-        findings.append(f"{label}: only in Python: {item}")
-
-
-for config in configs:
-    py_stacks, py_paths = load(os.path.join(root, config, "python.out"))
-    ts_stacks, ts_paths = load(os.path.join(root, config, "typescript.out"))
-    tag = f"[{config}]"
-    compare_sets(f"{tag} stacks", set(py_stacks), set(ts_stacks), hard)
-    compare_sets(f"{tag} construct tree", py_paths, ts_paths, hard)
-    print(f"  {tag} {len(ts_stacks)} stack(s) in TypeScript, {len(py_stacks)} in Python; construct tree: "
-          f"{len(ts_paths)} and {len(py_paths)} paths")
-    for name in sorted(set(py_stacks) & set(ts_stacks)):
-        py, ts = py_stacks[name], ts_stacks[name]
-        label = f"{tag} {name}"
-        for key in ("environment", "dependencies"):
-            if py[key] != ts[key]:
-                hard.append(f"{label}: {key}: python {py[key]} != typescript {ts[key]}")
-        py_template, ts_template = py["template"], ts["template"]
-        if py_template.get("Description") != ts_template.get("Description"):
-            hard.append(f"{label}: Description: python {short(py_template.get('Description'))} "
-                        f"!= typescript {short(ts_template.get('Description'))}")
-        py_resources, ts_resources = py_template.get("Resources", {}), ts_template.get("Resources", {})
-        compare_sets(f"{label} resources", {f"{i} ({r.get('Type')})" for i, r in py_resources.items()},
-                     {f"{i} ({r.get('Type')})" for i, r in ts_resources.items()}, hard)
-        for section in ("Parameters", "Outputs", "Conditions", "Mappings", "Rules"):
-            compare_sets(f"{label} {section}", set(py_template.get(section, {})), set(ts_template.get(section, {})), hard)
-            for key in sorted(set(py_template.get(section, {})) & set(ts_template.get(section, {}))):
-                for difference in differences(normalized(py_template[section][key]), normalized(ts_template[section][key])):
-                    (hard if strict else notes).append(f"{label} {section}.{key}: {difference}")
-        compare_sets(f"{label} compliance acknowledgments",
-                     {a for a in py["acknowledgments"] if a.startswith("Annotation::")},
-                     {a for a in ts["acknowledgments"] if a.startswith("Annotation::")}, hard)
-        compare_sets(f"{label} aws-cdk-lib acknowledgments",
-                     {a for a in py["acknowledgments"] if not a.startswith("Annotation::")},
-                     {a for a in ts["acknowledgments"] if not a.startswith("Annotation::")}, hard if strict else notes)
-        compare_sets(f"{label} warnings", py["warnings"], ts["warnings"], hard if strict else notes)
-        stateful = same_stateful = other = same_other = 0
-        for logical_id in sorted(set(py_resources) & set(ts_resources)):
-            a, b = py_resources[logical_id], ts_resources[logical_id]
-            if a.get("Type") != b.get("Type") or a.get("Type") == "AWS::CDK::Metadata":
-                continue
-            is_stateful = (a.get("Type") in STATEFUL_TYPES or a.get("DeletionPolicy") in RETAINED
-                           or b.get("DeletionPolicy") in RETAINED or a.get("UpdateReplacePolicy") in RETAINED)
-            found = list(differences(normalized({k: v for k, v in a.items() if k != "Metadata"}),
-                                     normalized({k: v for k, v in b.items() if k != "Metadata"})))
-            if is_stateful:
-                stateful += 1
-                same_stateful += not found
-            else:
-                other += 1
-                same_other += not found
-            shown = found if len(found) <= 4 else found[:3] + [f"... and {len(found) - 3} more difference(s)"]
-            for difference in shown:
-                (hard if is_stateful or strict else notes).append(f"{label} {logical_id} ({a['Type']}): {difference}")
-        print(f"  {tag} {name} ({ts['environment']}): {len(ts_resources)} resources in TypeScript, "
-              f"{len(py_resources)} in Python; stateful resources identical: {same_stateful}/{stateful}; "
-              f"other resources identical: {same_other}/{other}")
-
-for note in notes:
-    print(f"  note (not compared strictly): {note}")
-for finding in hard:
-    print(f"  DIFFERENCE: {finding}")
-if hard:
-    print(f"  {len(hard)} difference(s) between the Python and TypeScript apps")
-    sys.exit(1)
-print(f"  same stacks, construct trees, resources and stateful properties in {len(configs)} configuration(s)"
-      + (f"; {len(notes)} note(s)" if notes else ""))
-PY
+"$python" scripts/compare_assemblies.py "$tmp" "$strict" python "${configs[@]}"
 log "comparison: $(secs_since "$s")s"
