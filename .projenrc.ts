@@ -186,6 +186,12 @@ project.addTask('example:java', {
   exec: 'bash scripts/java-example.sh',
 });
 
+// The Go example app (examples/go) on the built Go module, compared with the TypeScript one.
+project.addTask('example:go', {
+  description: 'Synthesize examples/go with the built Go module (dist/go) and compare it with examples/app.ts',
+  exec: 'bash scripts/go-example.sh',
+});
+
 // Synthesis time of the complete system against an empty stack (median of 5 fresh processes each), from lib/.
 project.addTask('bench', {
   description: 'Print the synthesis time of the complete system and of an empty stack (median of 5), and their ratio',
