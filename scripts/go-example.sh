@@ -14,17 +14,11 @@ NAME=go-example
 # shellcheck source=lib/example-common.sh
 source "$(dirname "$0")/lib/example-common.sh"
 
-[[ -f package.json && -f examples/app.ts && -f examples/go/go.mod ]] \
-  || die "run from the repository root (package.json, examples/app.ts, examples/go/go.mod not found in $PWD)"
-[[ -x node_modules/.bin/cdk ]] || die "node_modules/.bin/cdk not found (run: npm ci)"
+require_repository examples/go/go.mod
 command -v go >/dev/null 2>&1 || die "go not found"
 module=dist/go/cdkproductionwebapp
 [[ -f $module/go.mod ]] || die "$module/go.mod not found (run: npx projen compile && npx projen package:go)"
-mapfile -t stale < <(find src -type f -newer "$module/go.mod" | head -n 5)
-if [[ ${#stale[@]} -gt 0 ]]; then
-  log "warning: src/ changed after $module was built, differences may come from that (rebuild: npx projen package:go):"
-  printf '    %s\n' "${stale[@]}"
-fi
+warn_if_stale "$module/go.mod" "npx projen package:go"
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/go-example.XXXXXX")
@@ -36,18 +30,9 @@ s=$(date +%s%N)
 go_cdk=$(cd examples/go && go list -m -f '{{.Version}}' github.com/aws/aws-cdk-go/awscdk/v2 | sed 's/^v//')
 log "examples/go built in $(secs_since "$s")s against $module and aws-cdk-go $go_cdk"
 
-synth() {
-  local language=$1 config=$2 dir=$3 s context=()
-  mapfile -t context < <(context_of "$config")
-  s=$(date +%s%N)
-  (cd "$dir" && npx cdk synth --quiet --no-notices -o "$tmp/$config/$language.out" "${context[@]}") \
-    >"$tmp/$config/$language.log" 2>&1 || { tail -n 40 "$tmp/$config/$language.log" >&2; die "$language synth ($config configuration) failed"; }
-  log "$language synth, $config configuration: $(secs_since "$s")s"
-}
-
 for config in "${configs[@]}"; do
-  synth typescript "$config" examples
-  synth go "$config" examples/go
+  synth_example typescript "$config" examples
+  synth_example go "$config" examples/go
 done
 
 ts_cdk=$(node -p "require('aws-cdk-lib/package.json').version")

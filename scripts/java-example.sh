@@ -15,19 +15,13 @@ NAME=java-example
 # shellcheck source=lib/example-common.sh
 source "$(dirname "$0")/lib/example-common.sh"
 
-[[ -f package.json && -f examples/app.ts && -f examples/java/pom.xml ]] \
-  || die "run from the repository root (package.json, examples/app.ts, examples/java/pom.xml not found in $PWD)"
-[[ -x node_modules/.bin/cdk ]] || die "node_modules/.bin/cdk not found (run: npm ci)"
+require_repository examples/java/pom.xml
 command -v mvn >/dev/null 2>&1 || die "mvn not found"
 shopt -s nullglob
 jars=(dist/java/io/github/cdk-production-webapp/cdk-production-webapp/*/cdk-production-webapp-*[0-9].jar)
 shopt -u nullglob
 [[ ${#jars[@]} -eq 1 ]] || die "expected one package jar in dist/java, found ${#jars[@]} (run: npx projen compile && npx projen package:java)"
-mapfile -t stale < <(find src -type f -newer "${jars[0]}" | head -n 5)
-if [[ ${#stale[@]} -gt 0 ]]; then
-  log "warning: src/ changed after ${jars[0]} was built, differences may come from that (rebuild: npx projen package:java):"
-  printf '    %s\n' "${stale[@]}"
-fi
+warn_if_stale "${jars[0]}" "npx projen package:java"
 
 # Maven keeps a release it has seen: drop the library's copy, so that this run resolves the one just built.
 repo=${MAVEN_REPO:-$HOME/.m2/repository}
@@ -36,15 +30,6 @@ export MAVEN_OPTS="${MAVEN_OPTS:-} -Dmaven.repo.local=$repo"
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/java-example.XXXXXX")
-
-synth() {
-  local language=$1 config=$2 dir=$3 s context=()
-  mapfile -t context < <(context_of "$config")
-  s=$(date +%s%N)
-  (cd "$dir" && npx cdk synth --quiet --no-notices -o "$tmp/$config/$language.out" "${context[@]}") \
-    >"$tmp/$config/$language.log" 2>&1 || { tail -n 40 "$tmp/$config/$language.log" >&2; die "$language synth ($config configuration) failed"; }
-  log "$language synth, $config configuration: $(secs_since "$s")s"
-}
 
 for config in "${configs[@]}"; do mkdir -p "$tmp/$config"; done
 s=$(date +%s%N)
@@ -56,8 +41,8 @@ log "examples/java built in $(secs_since "$s")s against: $(grep -oE '[a-z.-]+:[a
 java_cdk=$(grep -oE 'software\.amazon\.awscdk:aws-cdk-lib:jar:[^:]+' "$tmp/dependencies.txt" | cut -d: -f4)
 
 for config in "${configs[@]}"; do
-  synth typescript "$config" examples
-  synth java "$config" examples/java
+  synth_example typescript "$config" examples
+  synth_example java "$config" examples/java
 done
 
 for config in "${configs[@]}"; do

@@ -38,11 +38,7 @@ shopt -u nullglob
   || die "expected exactly one wheel in dist/python, found ${#wheels[@]} (run: npx projen compile && npx projen package:python)"
 wheel=${wheels[0]}
 # The TypeScript app compiles src/ on the fly: if src/ changed since the wheel was built, the two may differ.
-mapfile -t stale < <(find src -type f -newer "$wheel" | head -n 5)
-if [[ ${#stale[@]} -gt 0 ]]; then
-  log "warning: src/ changed after $wheel was built, differences may come from that (rebuild: npx projen compile && npx projen package:python):"
-  printf '    %s\n' "${stale[@]}"
-fi
+warn_if_stale "$wheel" "npx projen compile && npx projen package:python"
 
 ts_cdk=$(node -p "require('aws-cdk-lib/package.json').version")
 nag=${CDK_NAG_VERSION:-$(node -p "require('cdk-nag/package.json').version")}
