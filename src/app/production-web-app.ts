@@ -8,6 +8,7 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
+import { validateRotationPeriod } from '../core/rotation-function';
 import { ResilientDataTier, ResilientDataTierOptions } from '../data-tier/resilient-data-tier';
 import { CloudFrontOriginAccess } from '../edge/cloudfront-origin-access';
 import { OriginCertificate } from '../edge/origin-certificate';
@@ -190,7 +191,7 @@ export class ProductionWebApp extends Construct {
     this.configurationPath = props.configurationPath
       ?? `/cdk-production-webapp/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}`;
     this.validateConfigurationPath(this.configurationPath);
-    this.validateOriginHeaderRotation(props.originHeaderRotation);
+    if (props.originHeaderRotation) validateRotationPeriod(this, 'originHeaderRotation', props.originHeaderRotation);
 
     this.network = props.vpc ? undefined : new NetworkFoundation(this, 'Network', props.network);
     this.vpc = props.vpc ?? this.network!.vpc;
@@ -296,15 +297,6 @@ export class ProductionWebApp extends Construct {
     if (!/^(\/[A-Za-z0-9_.-]+)+$/.test(path) || path.split('/').length > 13) {
       throw propError(this, `configurationPath: '${path}' is not an SSM parameter path; it must start with '/' and hold `
         + 'at most 12 levels of letters, digits, _, . and -, e.g. /myapp/production.');
-    }
-  }
-
-  private validateOriginHeaderRotation(period?: Duration) {
-    if (period === undefined || period.isUnresolved()) return;
-    const hours = period.toHours({ integral: false });
-    if (hours < 4 || hours > 1000 * 24) {
-      throw propError(this, `originHeaderRotation: ${period.toHumanString()} is not a rotation period Secrets Manager `
-        + 'accepts; use 4 hours to 1000 days, e.g. Duration.days(30).');
     }
   }
 

@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledgeFinding } from './compliance';
+import { propError } from './errors';
 import { ManagedPolicyRole } from './managed-policy-role';
 
 /** What a Secrets Manager rotation function of this library is made of. */
@@ -142,6 +143,19 @@ export function createRotationFunction(scope: Construct, props: RotationFunction
 
   acknowledgeFinding(role.policy, 'AwsSolutions-IAM5[Resource::*]', props.wildcardReason);
   return { function: fn, securityGroup, deadLetterQueue, logGroup, role, rotationSchedule };
+}
+
+/**
+ * Fails, naming `prop`, unless `period` is a rotation period Secrets Manager accepts (4 hours to 1000 days).
+ * Unresolved durations pass.
+ */
+export function validateRotationPeriod(scope: Construct, prop: string, period: Duration): void {
+  if (period.isUnresolved()) return;
+  const hours = period.toHours({ integral: false });
+  if (hours < 4 || hours > 1000 * 24) {
+    throw propError(scope, `${prop}: ${period.toHumanString()} is not a rotation period Secrets Manager accepts; use `
+      + '4 hours to 1000 days.');
+  }
 }
 
 /** The newest runtime of a family that the installed aws-cdk-lib knows: what cdk-nag's AwsSolutions-L1 asks for. */

@@ -14,6 +14,7 @@ import { TimeWindow, dailyOverlapsWeekly, durationMinutes, parseDailyWindow, par
 import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogEncryptionKey } from '../core/log-encryption';
+import { validateRotationPeriod } from '../core/rotation-function';
 
 /**
  * Settings of a `ReplicatedCache`, without its placement: what `ResilientDataTier` passes through.
@@ -220,7 +221,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     const maintenanceWindow = props.maintenanceWindow ?? ReplicatedCache.DEFAULT_MAINTENANCE_WINDOW;
     this.validateWindows(snapshotWindow, maintenanceWindow);
     const rotationSchedule = props.authTokenRotationSchedule ?? Duration.days(30);
-    this.validateRotationSchedule(rotationSchedule);
+    validateRotationPeriod(this, 'authTokenRotationSchedule', rotationSchedule);
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
     this.validateSubnets(subnets);
 
@@ -502,15 +503,6 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     if (minutes < 60) {
       throw propError(this, `${prop}: '${window.text}' lasts ${minutes} minutes; ElastiCache needs a window of at ` +
         'least 60 minutes.');
-    }
-  }
-
-  private validateRotationSchedule(schedule: Duration) {
-    if (schedule.isUnresolved()) return;
-    const hours = schedule.toHours({ integral: false });
-    if (hours < 4 || hours > 1000 * 24) {
-      throw propError(this, `authTokenRotationSchedule: ${schedule.toHumanString()} is not a rotation period Secrets ` +
-        'Manager accepts; use 4 hours to 1000 days.');
     }
   }
 

@@ -8,9 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { ORIGIN_HEADER_ROTATION_HANDLER } from './private/origin-header-rotation-handler';
-import { propError } from '../core/errors';
 import { createLogEncryptionKey } from '../core/log-encryption';
-import { createRotationFunction, latestRuntime } from '../core/rotation-function';
+import { createRotationFunction, latestRuntime, validateRotationPeriod } from '../core/rotation-function';
 
 /**
  * Options of the rotation of a `CloudFrontOriginAccess` secret header (`CloudFrontOriginAccess.addRotation`).
@@ -113,7 +112,7 @@ export class OriginHeaderRotation extends Construct {
     this.headerName = props.headerName;
     this.headerValue = props.headerValue;
     const period = props.automaticallyAfter ?? OriginHeaderRotation.DEFAULT_PERIOD;
-    this.validatePeriod(period);
+    validateRotationPeriod(this, 'automaticallyAfter', period);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
     const key = createLogEncryptionKey(this, 'Key',
@@ -212,12 +211,4 @@ export class OriginHeaderRotation extends Construct {
         && (condition.httpHeaderConfig?.values ?? []).some((v: unknown) => JSON.stringify(v) === value)));
   }
 
-  private validatePeriod(period: Duration) {
-    if (period.isUnresolved()) return;
-    const hours = period.toHours({ integral: false });
-    if (hours < 4 || hours > 1000 * 24) {
-      throw propError(this, `automaticallyAfter: ${period.toHumanString()} is not a rotation period Secrets Manager `
-        + 'accepts; use 4 hours to 1000 days.');
-    }
-  }
 }
