@@ -6,6 +6,7 @@ export * from './network/network-foundation';
 // Web tier
 export * from './web-tier/fleet-scaling';
 export * from './web-tier/scalable-web-tier';
+export * from './web-tier/web-application';
 
 // Data tier
 export * from './data-tier/cache-engine';

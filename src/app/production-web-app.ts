@@ -1,11 +1,14 @@
 import { Annotations, Aws, CfnOutput, Duration, Fn, Names, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { StaticContentDeployment } from './private/static-content';
 import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { validateRotationPeriod } from '../core/rotation-function';
@@ -17,12 +20,32 @@ import { NetworkFoundation, NetworkFoundationProps } from '../network/network-fo
 import { Observability, ObservabilityOptions } from '../observability/observability';
 import { StorageBuckets, StorageBucketsProps } from '../storage/storage-buckets';
 import { ScalableWebTier, ScalableWebTierOptions } from '../web-tier/scalable-web-tier';
+import { WebApplication } from '../web-tier/web-application';
 
 /**
  * Properties of a `ProductionWebApp`. Every property is optional: `new ProductionWebApp(this, 'App')` is the whole
  * system of the architecture with its defaults.
  */
 export interface ProductionWebAppProps {
+  /**
+   * Your application, run on every instance behind nginx (`WebApplication.fromAsset('./app', { start: 'node server.js' })`).
+   * It finds the database and cache endpoints, secret ARNs and bucket names in its environment
+   * (`/etc/webapp/config.env`). A new release rolls the fleet with no failed request, and a release whose instances
+   * fail their health check is rolled back.
+   *
+   * @default - nginx on the instances answers the health path and serves nothing else
+   */
+  readonly application?: WebApplication;
+
+  /**
+   * Your static content, deployed to the static assets bucket under the edge's static path (`/static/`) at each
+   * deployment, e.g. `[s3deploy.Source.asset('./static')]`; CloudFront's cached copies of that path are invalidated
+   * afterwards. Files removed from the sources stay in the bucket, so pages of the previous release keep working.
+   *
+   * @default - nothing is deployed to the bucket
+   */
+  readonly staticContent?: s3deploy.ISource[];
+
   /**
    * The site's domain name, e.g. 'www.example.com' or 'example.com' (with `edge: { includeWww: true }` for both).
    * With `hostedZone`: a CloudFront certificate for it in us-east-1, alias records, and HTTPS from CloudFront to the
@@ -183,6 +206,10 @@ export class ProductionWebApp extends Construct {
   public readonly configurationPath: string;
   /** The URL of the site. */
   public readonly url: string;
+  /** The configuration of the instances, by parameter name. */
+  private configurationValues: Record<string, string> = {};
+  /** The deployment of `staticContent` to the static assets bucket, when given. */
+  public readonly staticContentDeployment?: s3deploy.BucketDeployment;
 
   constructor(scope: Construct, id: string, props: ProductionWebAppProps = {}) {
     super(scope, id);
@@ -215,7 +242,10 @@ export class ProductionWebApp extends Construct {
       cloudFrontOriginAccess: this.originAccess,
       accessLogsBucket: this.storage.logs,
       userDataCommands: [...this.configurationCommands(), ...props.webTier?.userDataCommands ?? []],
+      application: props.application,
     });
+    // New instances read their configuration at boot: it is current before the group launches any.
+    for (const parameter of Object.values(this.configuration)) this.webTier.autoScalingGroup.node.addDependency(parameter);
     this.dataTier.allowConnectionsFrom(this.webTier);
     this.dataTier.grantReadSecrets(this.webTier.role);
     this.grantReadConfiguration(this.webTier.role);
@@ -250,6 +280,16 @@ export class ProductionWebApp extends Construct {
       alarmEmails: [...props.observability?.alarmEmails ?? [], ...props.alarmEmail ? [props.alarmEmail] : []],
       accessLogsBucket: this.storage.logs,
     });
+
+    this.notifyRollouts();
+    this.staticContentDeployment = props.staticContent ? new StaticContentDeployment(this, 'StaticContent', {
+      sources: props.staticContent,
+      staticPathPatterns: props.edge?.staticPathPatterns ?? SecureEdge.DEFAULT_STATIC_PATH_PATTERNS,
+      bucket: this.storage.staticAssets,
+      distribution: this.edge.distribution,
+      vpc: this.vpc,
+      vpcSubnets: props.webTier?.instanceSubnets,
+    }).deployment : undefined;
 
     this.acknowledgeEdgeFiltering(props);
     if (!this.originCertificate) this.acknowledgePlainOrigin();
@@ -325,6 +365,7 @@ export class ProductionWebApp extends Construct {
     if (data.readReplicas.length) {
       values['database/replica-hosts'] = Fn.join(',', data.readReplicas.map(r => r.dbInstanceEndpointAddress));
     }
+    this.configurationValues = values;
     const scope = new Construct(this, 'Configuration');
     return Object.fromEntries(Object.entries(values).map(([name, stringValue]) => [name,
       new ssm.StringParameter(scope, name, {
@@ -337,10 +378,16 @@ export class ProductionWebApp extends Construct {
   /**
    * Shell commands that write every parameter under the configuration path to `/etc/webapp/config.env`, as
    * `DATABASE_HOST=…` (the name after the path, upper-cased, with `/` and `-` as `_`), readable by root only.
+   *
+   * The first line (a comment) holds the values themselves: when one changes (the RDS Proxy is turned on, read
+   * replicas are added, the cache is replaced), the launch template changes with it and the fleet rolls, with no
+   * request failing, before CloudFormation removes what the old values pointed at.
    */
   private configurationCommands(): string[] {
     const path = this.configurationPath;
+    const values = Object.entries(this.configurationValues).map(([name, value]) => `${name}=${value}`);
     return [
+      `# Configuration of this launch template: ${Fn.join(' ', values)}`,
       'install -d -m 0755 /etc/webapp',
       `aws ssm get-parameters-by-path --region ${Aws.REGION} --path '${path}' --recursive `
         + "--query 'Parameters[].[Name,Value]' --output text | while IFS=$'\\t' read -r name value; do "
@@ -362,6 +409,15 @@ export class ProductionWebApp extends Construct {
       actions: ['ssm:GetParameter', 'ssm:GetParameters'],
       resources: Object.values(this.configuration).map(p => p.parameterArn),
     }));
+  }
+
+  /** The web tier's rollout alarm notifies the one alarm topic, like every alarm of the system. */
+  private notifyRollouts() {
+    const alarm = this.webTier.rolloutAlarm;
+    if (!alarm) return;
+    const resource = alarm.node.defaultChild as cloudwatch.CfnAlarm;
+    resource.alarmActions = [this.observability.alarmTopic.topicArn];
+    resource.okActions = [this.observability.alarmTopic.topicArn];
   }
 
   // ---------------------------------------------------------------------------------------------------------------

@@ -1,26 +1,27 @@
-import { Annotations, Arn, ArnFormat, Duration, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Arn, ArnFormat, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { FleetScaling } from './fleet-scaling';
-import { CloudFrontOriginAccess } from '../edge/cloudfront-origin-access';
-import { bootstrapCommands } from './private/bootstrap';
-import { REGULATORY_PACKS, acknowledgeFinding } from '../core/compliance';
+import { applicationCommands, applicationPortAndHealthPath } from './private/application-bootstrap';
+import { BootstrapOptions, bootstrapCommands, healthCheckCommand } from './private/bootstrap';
+import {
+  createAutoScalingGroup, createLaunchTemplate, createNotificationsTopic, createRolloutAlarm, createTargetGroup, rolloutPolicy,
+} from './private/fleet';
+import { createInstanceRole } from './private/instance-role';
+import { admitPeers, createFirewall, createListeners, createLoadBalancer, createSecurityGroups, routeConditions } from './private/load-balancer-front';
+import { WebApplication } from './web-application';
 import { propError } from '../core/errors';
-import { createLogBucket } from '../core/log-bucket';
 import { createLogEncryptionKey } from '../core/log-encryption';
-import { ManagedPolicyRole } from '../core/managed-policy-role';
-import { createWebAcl } from '../core/web-acl';
-
+import { CloudFrontOriginAccess } from '../edge/cloudfront-origin-access';
 /**
  * Health check of the target group.
  */
@@ -97,6 +98,57 @@ export interface WebTierRouteOptions {
    * @default - the tier's own target group
    */
   readonly targetGroups?: elbv2.IApplicationTargetGroup[];
+}
+
+/**
+ * How a new launch template (a new application release, a new configuration, another instance type) rolls through
+ * the fleet: an instance refresh that launches new instances before it terminates old ones.
+ */
+export interface WebTierRolloutOptions {
+  /**
+   * How long a new instance warms up after it enters service before the refresh moves on.
+   *
+   * @default - the health check grace period (300 seconds)
+   */
+  readonly instanceWarmup?: Duration;
+
+  /**
+   * Percentages of the fleet after which the refresh pauses for `checkpointDelay`, ascending, ending with 100, e.g.
+   * `[50, 100]`.
+   *
+   * @default - no checkpoints: the whole fleet is replaced in one step (up to 200% of the desired capacity runs meanwhile)
+   */
+  readonly checkpointPercentages?: number[];
+
+  /**
+   * How long the refresh waits at each checkpoint.
+   *
+   * @default Duration.hours(1) - with checkpoints
+   */
+  readonly checkpointDelay?: Duration;
+
+  /**
+   * How long the deployment waits after the last instance is replaced before it succeeds; an alarm in that time still
+   * rolls it back.
+   *
+   * @default Duration.seconds(0)
+   */
+  readonly bakeTime?: Duration;
+
+  /**
+   * More alarms that abort a rollout (at most 10 with the tier's own), e.g. on the target group's 5xx responses.
+   *
+   * @default - only the tier's rollout alarm
+   */
+  readonly alarms?: cloudwatch.IAlarm[];
+
+  /**
+   * Whether the tier's rollout alarm (a target failing its health check for 2 minutes) aborts a rollout; the
+   * deployment then fails, and CloudFormation's rollback returns the fleet to the previous launch template.
+   *
+   * @default true
+   */
+  readonly abortOnUnhealthyTargets?: boolean;
 }
 
 /**
@@ -244,7 +296,8 @@ export interface ScalableWebTierOptions {
   readonly detailedMonitoring?: boolean;
 
   /**
-   * Replaces the default user data entirely (you then own nginx, the CloudWatch agent and the health endpoint).
+   * Replaces the default user data entirely (you then own nginx, the CloudWatch agent and the health endpoint); not
+   * with `application`.
    *
    * @default - bootstraps nginx on `applicationPort` with the health path, the CloudWatch agent (memory and disk
    * metrics; nginx, system and cloud-init logs) and the SSM agent
@@ -252,7 +305,7 @@ export interface ScalableWebTierOptions {
   readonly userData?: ec2.UserData;
 
   /**
-   * Commands appended to the user data, e.g. to deploy the application.
+   * Commands added to the user data, after the bootstrap and before the application is installed and started.
    *
    * @default - none
    */
@@ -302,12 +355,21 @@ export interface ScalableWebTierOptions {
   readonly scaling?: FleetScaling;
 
   /**
-   * How a change of the launch template reaches running instances.
+   * How a change of the launch template reaches running instances, replacing the default rollout entirely (not with
+   * `application`, whose releases need the rollout).
    *
-   * @default - an instance refresh that launches new instances before terminating old ones (100% to 200% healthy),
-   * each warming up for the health check grace period, so capacity never drops
+   * @default - the rollout of `rollout`
    */
   readonly updatePolicy?: autoscaling.UpdatePolicy;
+
+  /**
+   * How a new launch template rolls through the fleet.
+   *
+   * @default - an instance refresh that launches new instances before terminating old ones (100% to 200% healthy),
+   * each warming up for the health check grace period (300 s), aborted and rolled back when a target fails its health
+   * check for 2 minutes; capacity never drops
+   */
+  readonly rollout?: WebTierRolloutOptions;
 
   /**
    * Topic that receives the group's scaling notifications (launch, terminate and their errors).
@@ -364,6 +426,15 @@ export interface ScalableWebTierProps extends ScalableWebTierOptions {
    * @default - a new bucket: SSE-S3, versioned, TLS only, public access blocked, logs deleted after 90 days
    */
   readonly accessLogsBucket?: s3.IBucket;
+
+  /**
+   * Your application: each instance fetches the release, installs it and runs it as a systemd service behind nginx,
+   * which forwards every request to it; the load balancer's health check reaches the application's health path. A new
+   * release rolls the fleet (see `rollout`).
+   *
+   * @default - nginx answers the health path and serves nothing else
+   */
+  readonly application?: WebApplication;
 }
 
 /**
@@ -411,6 +482,12 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
   public readonly notificationsTopic: sns.ITopic;
   /** The instance log groups: nginx access, nginx error, system, cloud-init. */
   public readonly logGroups: logs.LogGroup[];
+  /** The log group of the application's stdout and stderr, with an application. */
+  public readonly applicationLogGroup?: logs.LogGroup;
+  /** The application the instances run, if given. */
+  public readonly application?: WebApplication;
+  /** The alarm that aborts a rollout when a target fails its health check, unless turned off or `updatePolicy` is given. */
+  public readonly rolloutAlarm?: cloudwatch.Alarm;
   /** The port the instances serve on. */
   public readonly applicationPort: number;
   /** What lets only CloudFront reach the load balancer, if given. */
@@ -430,174 +507,54 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
     const healthCheckPath = props.healthCheck?.path ?? ScalableWebTier.DEFAULT_HEALTH_CHECK_PATH;
     this.validateHealthCheckPath(healthCheckPath);
     this.validateCertificateRegion(props.certificate);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const internetFacing = props.internetFacing ?? true;
-    const dualStack = props.ipAddressType === elbv2.IpAddressType.DUAL_STACK;
-
-    // Security groups (architecture section 16): no allow-all outbound anywhere.
-    this.loadBalancerSecurityGroup = new ec2.SecurityGroup(this, 'LoadBalancerSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Load balancer: HTTP/HTTPS from the allowed peers; out only to the instances',
-      allowAllOutbound: false,
-    });
-    this.instanceSecurityGroup = new ec2.SecurityGroup(this, 'InstanceSecurityGroup', {
-      vpc: props.vpc,
-      description: 'Web instances: the application port from the load balancer; HTTPS out',
-      allowAllOutbound: false,
-    });
-    this.instanceSecurityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443),
-      'HTTPS to package repositories and AWS APIs (SSM, CloudWatch)');
-    if (props.bastionSecurityGroup) {
-      this.instanceSecurityGroup.connections.allowFrom(props.bastionSecurityGroup, ec2.Port.tcp(22), 'SSH from the bastion');
-    }
-    this.connections = this.instanceSecurityGroup.connections;
-
-    // Load balancer (architecture section 10).
-    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
-      vpc: props.vpc,
-      internetFacing,
-      vpcSubnets: props.loadBalancerSubnets ?? {
-        subnetType: internetFacing ? ec2.SubnetType.PUBLIC : ec2.SubnetType.PRIVATE_WITH_EGRESS,
-      },
-      ipAddressType: props.ipAddressType ?? elbv2.IpAddressType.IPV4,
-      securityGroup: this.loadBalancerSecurityGroup,
-      deletionProtection: props.deletionProtection ?? true,
-      dropInvalidHeaderFields: true,
-      desyncMitigationMode: elbv2.DesyncMitigationMode.STRICTEST,
-      http2Enabled: true,
-      crossZoneEnabled: true,
-    });
-    this.accessLogsBucket = props.accessLogsBucket ?? createLogBucket(this, 'AccessLogsBucket', {
-      holds: 'the load balancer\'s access logs',
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      expirationDays: 90,
-      removalPolicy,
-    });
-    this.loadBalancer.logAccessLogs(this.accessLogsBucket, props.accessLogsPrefix ?? 'alb');
-
     this.validateIngress(props);
-    const access = props.cloudFrontOriginAccess;
-    const peers = access ? [access.peer] : props.loadBalancerIngressPeers
-      ?? (dualStack ? [ec2.Peer.anyIpv4(), ec2.Peer.anyIpv6()] : [ec2.Peer.anyIpv4()]);
-    const servingPort = props.certificate ? 443 : 80;
-    const listenerPorts = access ? [servingPort] : props.certificate ? [80, 443] : [80];
-    for (const peer of peers) {
-      for (const port of listenerPorts) {
-        this.loadBalancerSecurityGroup.addIngressRule(peer, ec2.Port.tcp(port), `${port === 443 ? 'HTTPS' : 'HTTP'} to the listener`);
-      }
-    }
-    this.acknowledgeOpenIngress(peers);
+    this.validateApplication(props);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
-    // Fleet.
+    // The load balancer's side: security groups, load balancer, who reaches it.
+    const groups = createSecurityGroups(this, props);
+    this.loadBalancerSecurityGroup = groups.loadBalancerSecurityGroup;
+    this.instanceSecurityGroup = groups.instanceSecurityGroup;
+    this.connections = this.instanceSecurityGroup.connections;
+    const front = createLoadBalancer(this, props, this.loadBalancerSecurityGroup, removalPolicy);
+    this.loadBalancer = front.loadBalancer;
+    this.accessLogsBucket = front.accessLogsBucket;
+    admitPeers(props, this.loadBalancerSecurityGroup);
+
+    // The instances' logs, firewall and role; the application's release.
     const logKey = createLogEncryptionKey(this, 'LogKey', `Encrypts the logs of ${this.node.path}`, removalPolicy);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
-    this.logGroups = ['NginxAccess', 'NginxError', 'System', 'CloudInit'].map(name =>
-      new logs.LogGroup(this, `${name}LogGroup`, { encryptionKey: logKey, retention: logRetention, removalPolicy }));
-    this.webAcl = this.createFirewall(props, logKey, logRetention, removalPolicy);
-    const role = this.createRole();
+    const newLogGroup = (name: string) =>
+      new logs.LogGroup(this, `${name}LogGroup`, { encryptionKey: logKey, retention: logRetention, removalPolicy });
+    this.logGroups = ['NginxAccess', 'NginxError', 'System', 'CloudInit'].map(newLogGroup);
+    this.applicationLogGroup = props.application ? newLogGroup('Application') : undefined;
+    this.webAcl = createFirewall(this, this.loadBalancer, props, logKey, logRetention, removalPolicy);
+    const role = createInstanceRole(this, [...this.logGroups, ...this.applicationLogGroup ? [this.applicationLogGroup] : []]
+      .map(group => group.logGroupArn));
     this.role = role;
-    this.launchTemplate = this.createLaunchTemplate(props, healthCheckPath);
-    this.notificationsTopic = props.notificationsTopic ?? this.createNotificationsTopic();
+    this.application = props.application;
+    this.launchTemplate = createLaunchTemplate(this, props, role, this.instanceSecurityGroup,
+      this.createUserData(props, healthCheckPath));
+    this.notificationsTopic = props.notificationsTopic ?? createNotificationsTopic(this);
 
-    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
-      vpc: props.vpc,
-      vpcSubnets: props.instanceSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-      launchTemplate: this.launchTemplate,
-      minCapacity,
-      maxCapacity,
-      desiredCapacity: props.desiredCapacity,
-      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
-        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
-        gracePeriod: props.healthCheckGracePeriod ?? Duration.seconds(300),
-      }),
-      updatePolicy: props.updatePolicy ?? autoscaling.UpdatePolicy.instanceRefresh({
-        strategy: autoscaling.InstanceRefreshStrategy.ROLLING,
-        minHealthyPercentage: 100,
-        maxHealthyPercentage: 200,
-        instanceWarmup: props.healthCheckGracePeriod ?? Duration.seconds(300),
-      }),
-      notifications: [{ topic: this.notificationsTopic }],
-      groupMetrics: [autoscaling.GroupMetrics.all()],
-    });
+    // Target group and listeners, then the fleet, whose rollout the target group's health aborts.
+    this.targetGroup = createTargetGroup(this, props, this.applicationPort, healthCheckPath);
+    const listeners = createListeners(this, this.loadBalancer, this.targetGroup, props);
+    this.listener = listeners.listener;
+    this.httpListener = listeners.httpListener;
+    this.httpsListener = listeners.httpsListener;
+    this.originAccess = props.cloudFrontOriginAccess;
+    this.rolloutAlarm = props.updatePolicy || props.rollout?.abortOnUnhealthyTargets === false
+      ? undefined : createRolloutAlarm(this, this.targetGroup, this.notificationsTopic);
+    const rolloutAlarms = [...this.rolloutAlarm ? [this.rolloutAlarm] : [], ...props.rollout?.alarms ?? []];
+    this.autoScalingGroup = createAutoScalingGroup(this, props, this.launchTemplate, { minCapacity, maxCapacity },
+      props.updatePolicy ?? rolloutPolicy(this, props, rolloutAlarms), this.notificationsTopic);
+    this.targetGroup.addTarget(this.autoScalingGroup);
     // The instances' user data uses their permissions (logs, configuration, secrets) as soon as they boot: the role's
     // policy, which every later grant joins, is attached before the group launches any.
     this.autoScalingGroup.node.addDependency(role.policy);
 
-    // Target group and listeners.
-    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
-      vpc: props.vpc,
-      port: this.applicationPort,
-      protocol: elbv2.ApplicationProtocol.HTTP,
-      targetType: elbv2.TargetType.INSTANCE,
-      targets: [this.autoScalingGroup],
-      healthCheck: {
-        path: healthCheckPath,
-        port: 'traffic-port',
-        protocol: elbv2.Protocol.HTTP,
-        interval: props.healthCheck?.interval ?? Duration.seconds(15),
-        timeout: props.healthCheck?.timeout ?? Duration.seconds(5),
-        healthyThresholdCount: props.healthCheck?.healthyThresholdCount ?? 2,
-        unhealthyThresholdCount: props.healthCheck?.unhealthyThresholdCount ?? 3,
-        healthyHttpCodes: props.healthCheck?.healthyHttpCodes ?? '200',
-      },
-      stickinessCookieDuration: props.stickinessCookieDuration,
-      deregistrationDelay: Duration.seconds(30),
-    });
-
-    if (props.certificate) {
-      this.httpsListener = this.loadBalancer.addListener('HttpsListener', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [props.certificate],
-        sslPolicy: props.sslPolicy ?? elbv2.SslPolicy.TLS13_12_RES_PQ,
-        ...this.servingAction(access),
-        open: false,
-      });
-      this.httpListener = this.loadBalancer.addListener('HttpListener', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
-        open: false,
-      });
-      for (const pack of REGULATORY_PACKS) {
-        acknowledgeFinding(this.httpListener, `${pack}-ELBv2ACMCertificateRequired`,
-          'The port 80 listener serves nothing: it only answers with a permanent redirect to the HTTPS listener on 443, ' +
-          'which uses the ACM certificate.');
-      }
-      this.listener = this.httpsListener;
-    } else {
-      this.httpListener = this.loadBalancer.addListener('HttpListener', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        ...this.servingAction(access),
-        open: false,
-      });
-      this.listener = this.httpListener;
-      Annotations.of(this).addWarningV2('cdk-production-webapp:unencryptedListener',
-        'No certificate: the load balancer serves plain HTTP on port 80, so traffic to it is not encrypted. ' +
-        'Give a certificate (or put SecureEdge in front with a domain) for HTTPS.');
-    }
-
-    if (access) {
-      this.originAccess = access;
-      // Requests with CloudFront's secret header reach the fleet; routes added later carry the same condition.
-      this.listener.addAction('FromCloudFront', {
-        priority: 50000,
-        conditions: [elbv2.ListenerCondition.httpHeader(access.headerName, [access.headerValue])],
-        action: elbv2.ListenerAction.forward([this.targetGroup]),
-      });
-    }
-
     (props.scaling ?? FleetScaling.cpuSteps())._apply(this, this.autoScalingGroup, this.metricCpuUtilization());
-  }
-
-  /** The serving listener's default action: the fleet, or 403 for requests that did not come through CloudFront. */
-  private servingAction(access?: CloudFrontOriginAccess): { defaultAction: elbv2.ListenerAction } {
-    return {
-      defaultAction: access
-        ? elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' })
-        : elbv2.ListenerAction.forward([this.targetGroup]),
-    };
   }
 
   /**
@@ -611,17 +568,10 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
    * Adds a path- and/or host-based routing rule to the serving listener.
    */
   public addRoute(id: string, options: WebTierRouteOptions): elbv2.ApplicationListenerRule {
-    this.validateRoute(id, options);
-    const conditions: elbv2.ListenerCondition[] = [];
-    if (this.originAccess) {
-      conditions.push(elbv2.ListenerCondition.httpHeader(this.originAccess.headerName, [this.originAccess.headerValue]));
-    }
-    if (options.pathPatterns?.length) conditions.push(elbv2.ListenerCondition.pathPatterns(options.pathPatterns));
-    if (options.hostHeaders?.length) conditions.push(elbv2.ListenerCondition.hostHeaders(options.hostHeaders));
     return new elbv2.ApplicationListenerRule(this, id, {
       listener: this.listener,
       priority: options.priority,
-      conditions,
+      conditions: routeConditions(this, id, options, this.originAccess),
       action: elbv2.ListenerAction.forward(options.targetGroups ?? [this.targetGroup]),
     });
   }
@@ -672,146 +622,37 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
   // Resources
   // ---------------------------------------------------------------------------------------------------------------
 
-  private createRole(): ManagedPolicyRole {
-    const role = new ManagedPolicyRole(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: `Instances of the web tier ${this.node.path}`,
-    });
-    // Systems Manager core: the agent's registration, Run Command and Session Manager channels. These actions
-    // take no resource ARNs.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'SystemsManagerCore',
-      actions: [
-        'ssm:DescribeAssociation', 'ssm:GetDeployablePatchSnapshotForInstance', 'ssm:GetDocument', 'ssm:DescribeDocument',
-        'ssm:GetManifest', 'ssm:ListAssociations', 'ssm:ListInstanceAssociations', 'ssm:PutInventory',
-        'ssm:PutComplianceItems', 'ssm:PutConfigurePackageResult', 'ssm:UpdateAssociationStatus',
-        'ssm:UpdateInstanceAssociationStatus', 'ssm:UpdateInstanceInformation',
-        'ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel',
-        'ssmmessages:OpenDataChannel',
-        'ec2messages:AcknowledgeMessage', 'ec2messages:DeleteMessage', 'ec2messages:FailMessage',
-        'ec2messages:GetEndpoint', 'ec2messages:GetMessages', 'ec2messages:SendReply',
-      ],
-      resources: ['*'],
-    }));
-    // CloudWatch agent: metrics only in its own namespace; instance tags and volumes for its dimensions.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAgentMetrics',
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } },
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAgentDimensions',
-      actions: ['ec2:DescribeTags', 'ec2:DescribeVolumes'],
-      resources: ['*'],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'CloudWatchAgentLogs',
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-      resources: this.logGroups.map(group => group.logGroupArn),
-    }));
-    acknowledgeFinding(role.policy, 'AwsSolutions-IAM5[Resource::*]',
-      'Systems Manager agent messaging (ssm, ssmmessages, ec2messages), cloudwatch:PutMetricData and ' +
-      'ec2:DescribeTags/DescribeVolumes support no resource-level permissions; PutMetricData is limited to the ' +
-      'CWAgent namespace by condition, and log writes are scoped to the tier\'s own log groups.');
-    return role;
-  }
-
-  private createLaunchTemplate(props: ScalableWebTierProps, healthCheckPath: string): ec2.LaunchTemplate {
-    const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.MEDIUM);
-    const machineImage = props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({
-      cpuType: instanceType.architecture === ec2.InstanceArchitecture.ARM_64
-        ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
-    });
+  /**
+   * The default bootstrap (nginx, the CloudWatch and SSM agents), then `userDataCommands`, then the application, and
+   * last the health path through nginx; or the user's own `userData` with `userDataCommands`.
+   */
+  private createUserData(props: ScalableWebTierProps, healthCheckPath: string): ec2.UserData {
+    if (props.userData) {
+      props.userData.addCommands(...props.userDataCommands ?? []);
+      return props.userData;
+    }
     const [nginxAccess, nginxError, system, cloudInit] = this.logGroups.map(group => group.logGroupName);
-    const userData = props.userData ?? ec2.UserData.forLinux();
-    if (!props.userData) {
-      userData.addCommands(...bootstrapCommands(this, {
-        applicationPort: this.applicationPort,
-        healthCheckPath,
-        logGroups: { nginxAccess, nginxError, system, cloudInit },
+    const application = props.application;
+    const upstream = application
+      ? applicationPortAndHealthPath(application.options, healthCheckPath, WebApplication.DEFAULT_PORT) : undefined;
+    const options: BootstrapOptions = {
+      applicationPort: this.applicationPort,
+      healthCheckPath,
+      logGroups: { nginxAccess, nginxError, system, cloudInit, application: this.applicationLogGroup?.logGroupName },
+      upstream,
+    };
+    const userData = ec2.UserData.forLinux();
+    userData.addCommands(...bootstrapCommands(this, options));
+    userData.addCommands(...props.userDataCommands ?? []);
+    if (application && upstream) {
+      userData.addCommands(...applicationCommands({
+        release: application._bind(this, this.role, this.applicationPort),
+        application: application.options,
+        ...upstream,
       }));
     }
-    userData.addCommands(...props.userDataCommands ?? []);
-
-    return new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      instanceType,
-      machineImage,
-      userData,
-      role: this.role,
-      securityGroup: this.instanceSecurityGroup,
-      requireImdsv2: true,
-      httpPutResponseHopLimit: 1,
-      detailedMonitoring: props.detailedMonitoring ?? false,
-      blockDevices: [{
-        deviceName: props.rootDeviceName ?? '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(props.rootVolumeSizeGiB ?? 20, {
-          volumeType: ec2.EbsDeviceVolumeType.GP3,
-          encrypted: true,
-          deleteOnTermination: true,
-        }),
-      }],
-    });
-  }
-
-  private createFirewall(props: ScalableWebTierProps, logKey: kms.IKey, logRetention: logs.RetentionDays,
-    removalPolicy: RemovalPolicy): wafv2.CfnWebACL | undefined {
-    if (props.webAclArn !== undefined) {
-      if (props.regionalWebAcl === true) {
-        throw propError(this, `regionalWebAcl: true creates a web ACL, but webAclArn (${props.webAclArn}) is also given; ` +
-          'give one of them.');
-      }
-      new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
-        resourceArn: this.loadBalancer.loadBalancerArn,
-        webAclArn: props.webAclArn,
-      });
-      return undefined;
-    }
-    if (!(props.regionalWebAcl ?? true)) return undefined;
-    const rateLimit = props.rateLimitPerFiveMinutes ?? 2000;
-    if (!Token.isUnresolved(rateLimit) && (!Number.isInteger(rateLimit) || rateLimit < 10)) {
-      throw propError(this, `rateLimitPerFiveMinutes: ${rateLimit} is below what AWS WAF accepts; use a whole number of at least 10.`);
-    }
-    const webAcl = createWebAcl(this, 'WebAcl', {
-      scope: 'REGIONAL',
-      rateLimitPerFiveMinutes: rateLimit,
-      metricPrefix: Names.uniqueResourceName(this, { maxLength: 64 }),
-      logKey,
-      logRetention,
-      removalPolicy,
-    });
-    new wafv2.CfnWebACLAssociation(this, 'WebAclAssociation', {
-      resourceArn: this.loadBalancer.loadBalancerArn,
-      webAclArn: webAcl.attrArn,
-    });
-    return webAcl;
-  }
-
-  private createNotificationsTopic(): sns.Topic {
-    const key = new kms.Key(this, 'NotificationsKey', {
-      description: `Encrypts the scaling notifications of ${this.node.path}`,
-      enableKeyRotation: true,
-    });
-    // Auto Scaling publishes through its service-linked role, which needs the key to encrypt messages.
-    key.grant(new iam.ArnPrincipal(Stack.of(this).formatArn({
-      service: 'iam',
-      region: '',
-      resource: 'role',
-      resourceName: 'aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling',
-    })), 'kms:GenerateDataKey*', 'kms:Decrypt');
-    return new sns.Topic(this, 'NotificationsTopic', {
-      displayName: 'Web tier scaling notifications',
-      masterKey: key,
-      enforceSSL: true,
-    });
-  }
-
-  private acknowledgeOpenIngress(peers: ec2.IPeer[]) {
-    const open = peers.some(peer => peer.uniqueId === '0.0.0.0/0' || peer.uniqueId === '::/0');
-    if (!open) return;
-    acknowledgeFinding(this.loadBalancerSecurityGroup, 'AwsSolutions-EC23',
-      'An internet-facing load balancer accepts HTTP/HTTPS from anywhere on its listener ports only (architecture ' +
-      'section 16); SecureEdge narrows this to CloudFront.');
+    userData.addCommands(healthCheckCommand(options));
+    return userData;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -881,22 +722,17 @@ export class ScalableWebTier extends Construct implements ec2.IConnectable {
     }
   }
 
-  private validateRoute(id: string, options: WebTierRouteOptions) {
-    if (!options.pathPatterns?.length && !options.hostHeaders?.length) {
-      throw propError(this, `addRoute('${id}'): give pathPatterns or hostHeaders (or both); a rule without a condition ` +
-        'would shadow the default action.');
+  private validateApplication(props: ScalableWebTierProps) {
+    if (props.application && props.userData) {
+      throw propError(this, 'application: your own userData replaces the bootstrap that installs and runs the '
+        + 'application; remove userData (add commands with userDataCommands), or install the application in it.');
     }
-    // A listener rule holds at most 5 condition values; the CloudFront header takes 2 while its value is rotated.
-    const values = (options.pathPatterns?.length ?? 0) + (options.hostHeaders?.length ?? 0);
-    const limit = this.originAccess ? 3 : 5;
-    if (values > limit) {
-      throw propError(this, `addRoute('${id}'): ${values} path patterns and host headers; a listener rule holds at most 5 `
-        + 'condition values' + (this.originAccess ? ', and the CloudFront origin header takes 2 of them while its value is '
-        + 'rotated: use at most 3, or several routes.' : ': use at most 5, or several routes.'));
+    if (props.application && props.updatePolicy) {
+      throw propError(this, 'updatePolicy: a custom update policy replaces the rollout that takes new application '
+        + 'releases to the fleet; use rollout to tune it instead.');
     }
-    const priority = options.priority;
-    if (!Token.isUnresolved(priority) && (!Number.isInteger(priority) || priority < 1 || priority > 50000)) {
-      throw propError(this, `addRoute('${id}'): priority ${priority} is invalid; use a whole number from 1 to 50000.`);
+    if (props.updatePolicy && props.rollout) {
+      throw propError(this, 'rollout: its settings apply to the default rollout, which updatePolicy replaces; give one of them.');
     }
   }
 }

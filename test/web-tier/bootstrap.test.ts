@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { BootstrapOptions, bootstrapCommands, cloudWatchAgentConfig } from '../../src/web-tier/private/bootstrap';
+import { BootstrapOptions, bootstrapCommands, cloudWatchAgentConfig, healthCheckCommand } from '../../src/web-tier/private/bootstrap';
 
 const AGENT_CONFIG_FILE = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json';
 const LOG_GROUPS = {
@@ -202,12 +202,15 @@ describe('web tier bootstrap', () => {
     expect(parts[0]).not.toContain('${Token[');
   });
 
-  test('finally fetches the health path from nginx, so a broken server fails the script', () => {
+  test('the last line fetches the health path from nginx, so a broken server fails the script', () => {
     // WHEN
-    const lines = bootstrapCommands(new Stack(), options({ applicationPort: 8080, healthCheckPath: '/status/live' }));
+    const line = healthCheckCommand(options({ applicationPort: 8080, healthCheckPath: '/status/live' }));
+    const withApplication = healthCheckCommand(options({ upstream: { port: 3000, healthCheckPath: '/ready' } }));
 
     // THEN
-    expect(lines[lines.length - 1]).toEqual('curl -fsS --retry 10 --retry-delay 3 --retry-connrefused http://127.0.0.1:8080/status/live');
+    expect(line).toEqual('curl -fsS --retry 10 --retry-delay 3 --retry-connrefused http://127.0.0.1:8080/status/live');
+    // nginx answers 502 while the application starts, which curl retries; the server gets two minutes.
+    expect(withApplication).toEqual('curl -fsS --retry 40 --retry-delay 3 --retry-connrefused http://127.0.0.1:80/health');
   });
 
   test('rejects a health path that nginx or the shell would misread', () => {

@@ -182,10 +182,16 @@ describe('ScalableWebTier', () => {
         .find(([, p]) => JSON.stringify(p.Properties.Roles) === JSON.stringify([{ Ref: roleId }]))!;
       const statements = policy.Properties.PolicyDocument.Statement;
       expect(statements.map((s: any) => s.Sid)).toEqual([
-        'SystemsManagerCore', 'CloudWatchAgentMetrics', 'CloudWatchAgentDimensions', 'CloudWatchAgentLogs',
+        'SystemsManagerInstance', 'SystemsManagerCore', 'CloudWatchAgentMetrics', 'CloudWatchAgentDimensions', 'CloudWatchAgentLogs',
       ]);
-      expect(statements[1].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'CWAgent' } });
-      expect(statements[3].Resource).toHaveLength(4);
+      // The agent's actions that accept a resource are limited to this account's instances in this region.
+      expect(statements[0].Action).toEqual(['ssm:UpdateInstanceInformation', 'ssm:PutComplianceItems',
+        'ssm:UpdateInstanceAssociationStatus', 'ssm:UpdateAssociationStatus']);
+      expect(statements[0].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:',
+        { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':instance/*']] });
+      for (const action of statements[0].Action) expect(statements[1].Action).not.toContain(action);
+      expect(statements[2].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'CWAgent' } });
+      expect(statements[4].Resource).toHaveLength(4);
       expect(JSON.stringify(statements)).not.toMatch(/"[a-z0-9]+:\*"/);
       const inline = Object.values(template.findResources('AWS::IAM::Policy'))
         .filter(p => JSON.stringify(p.Properties.Roles).includes(roleId));
@@ -206,10 +212,22 @@ describe('ScalableWebTier', () => {
 
     test('launch template changes roll out by an instance refresh that keeps capacity', () => {
       const [, asg] = only(template, 'AWS::AutoScaling::AutoScalingGroup');
+      const [alarmId, alarm] = only(template, 'AWS::CloudWatch::Alarm', /WebRolloutAlarm/);
       expect(asg.UpdatePolicy.AutoScalingInstanceRefresh).toEqual({
         Strategy: 'Rolling',
-        Preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200, InstanceWarmup: 300 },
+        Preferences: {
+          MinHealthyPercentage: 100, MaxHealthyPercentage: 200, InstanceWarmup: 300,
+          AlarmSpecification: { Alarms: [{ Ref: alarmId }] },
+        },
       });
+      // The rollout aborts, and the deployment rolls back, when a target fails its health check for 2 minutes.
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Statistic: 'Maximum', Period: 60,
+        Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: idOf(template, 'AWS::SNS::Topic', /WebNotificationsTopic/) }],
+      });
+      expect(alarm.Properties.Dimensions).toContainEqual({ Name: 'TargetGroup',
+        Value: { 'Fn::GetAtt': [idOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', /WebTargetGroup/), 'TargetGroupFullName'] } });
     });
 
     test('scaling notifications go to a KMS-encrypted, TLS-only topic', () => {
@@ -232,7 +250,8 @@ describe('ScalableWebTier', () => {
     });
 
     test('step scaling exactly as specified: +1 above 70% CPU for 5 minutes, -1 below 30% for 5 minutes', () => {
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties);
+      const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'))
+        .filter(([id]) => !/WebRolloutAlarm/.test(id)).map(([, a]) => a.Properties);
       expect(alarms).toHaveLength(2);
       for (const alarm of alarms) {
         expect(alarm).toMatchObject({ MetricName: 'CPUUtilization', Namespace: 'AWS/EC2', Statistic: 'Average', Period: 300, EvaluationPeriods: 1 });
@@ -455,13 +474,15 @@ describe('ScalableWebTier', () => {
         PolicyType: 'TargetTrackingScaling',
         TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 55 },
       });
-      template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+      // Only the rollout alarm: target tracking's alarms are Auto Scaling's own.
+      expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toEqual([expect.stringMatching(/^WebRolloutAlarm/)]);
     });
 
     test('FleetScaling.cpuSteps() thresholds and period are configurable; FleetScaling.none() adds no policy', () => {
       const scaling = FleetScaling.cpuSteps({ scaleOutCpuPercent: 80, scaleInCpuPercent: 20, evaluationPeriod: Duration.minutes(10) });
       const { template } = synth({ scaling });
-      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties);
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(a => a.Properties)
+        .filter(a => a.MetricName === 'CPUUtilization');
       expect(alarms.map(a => [a.Threshold, a.Period]).sort()).toEqual([[20, 600], [80, 600]]);
       synth({ scaling: FleetScaling.none() }).template.resourceCountIs('AWS::AutoScaling::ScalingPolicy', 0);
     });

@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
+import { APPLICATION_LOG_FILE } from './application-bootstrap';
 import { propError } from '../../core/errors';
 
 /**
@@ -10,6 +11,18 @@ export interface BootstrapLogGroups {
   readonly nginxError: string;
   readonly system: string;
   readonly cloudInit: string;
+  /** The application's stdout and stderr, when the tier runs an application. */
+  readonly application?: string;
+}
+
+/**
+ * The application server nginx forwards every request to.
+ */
+export interface BootstrapUpstream {
+  /** The server's port on the instance. */
+  readonly port: number;
+  /** The server's own health path. */
+  readonly healthCheckPath: string;
 }
 
 /**
@@ -18,9 +31,15 @@ export interface BootstrapLogGroups {
 export interface BootstrapOptions {
   /** The port nginx listens on. */
   readonly applicationPort: number;
-  /** The path nginx answers `200 ok` on, e.g. `/health`. */
+  /** The load balancer's health path, e.g. `/health`: nginx answers `200 ok` on it, or the upstream's health path. */
   readonly healthCheckPath: string;
   readonly logGroups: BootstrapLogGroups;
+  /**
+   * The application server behind nginx.
+   *
+   * @default - none: nginx answers the health path itself
+   */
+  readonly upstream?: BootstrapUpstream;
 }
 
 const AGENT_CONFIG_FILE = '/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.json';
@@ -33,7 +52,11 @@ const LOG_FILES: Record<keyof BootstrapLogGroups, string> = {
   nginxError: '/var/log/nginx/error.log',
   system: '/var/log/messages',
   cloudInit: '/var/log/cloud-init-output.log',
+  application: APPLICATION_LOG_FILE,
 };
+
+/** The log files of the system, which exist before any application does. */
+const SYSTEM_LOG_FILES = ['nginxAccess', 'nginxError', 'system', 'cloudInit'].map(key => LOG_FILES[key as keyof BootstrapLogGroups]);
 
 /** Characters a health check path may hold: it is written unquoted into the nginx config and the shell. */
 const SAFE_PATH = /^\/[A-Za-z0-9._~/-]*$/;
@@ -66,11 +89,13 @@ export function cloudWatchAgentConfig(options: BootstrapOptions): Record<string,
     logs: {
       logs_collected: {
         files: {
-          collect_list: (Object.keys(LOG_FILES) as Array<keyof BootstrapLogGroups>).map(key => ({
-            file_path: LOG_FILES[key],
-            log_group_name: options.logGroups[key],
-            log_stream_name: '{instance_id}',
-          })),
+          collect_list: (Object.keys(LOG_FILES) as Array<keyof BootstrapLogGroups>)
+            .filter(key => options.logGroups[key] !== undefined)
+            .map(key => ({
+              file_path: LOG_FILES[key],
+              log_group_name: options.logGroups[key],
+              log_stream_name: '{instance_id}',
+            })),
         },
       },
     },
@@ -80,12 +105,14 @@ export function cloudWatchAgentConfig(options: BootstrapOptions): Record<string,
 /**
  * Shell lines (no shebang) for a Linux UserData: `ec2.UserData.forLinux().addCommands(...lines)`.
  *
- * Bootstraps Amazon Linux 2023: nginx on the application port with the health path, the CloudWatch agent and the
- * SSM agent. Any failed step stops the script (`set -euo pipefail`); an instance whose server does not answer its
- * health check is replaced by the Auto Scaling group (ELB health checks).
+ * Bootstraps Amazon Linux 2023: nginx on the application port with the health path (answered by nginx, or forwarded to
+ * the application server), the CloudWatch agent and the SSM agent. Any failed step stops the script
+ * (`set -euo pipefail`); an instance whose server does not answer its health check is replaced by the Auto Scaling
+ * group (ELB health checks). `healthCheckCommand` ends the script.
  */
 export function bootstrapCommands(scope: IConstruct, options: BootstrapOptions): string[] {
-  validateHealthCheckPath(scope, options.healthCheckPath);
+  validateHealthCheckPath(scope, 'healthCheck.path', options.healthCheckPath);
+  if (options.upstream) validateHealthCheckPath(scope, 'application.healthCheckPath', options.upstream.healthCheckPath);
   return [
     'set -euo pipefail',
     // rsyslog: Amazon Linux 2023 keeps the system log in the journal only, without /var/log/messages.
@@ -94,15 +121,23 @@ export function bootstrapCommands(scope: IConstruct, options: BootstrapOptions):
     ...startNginx(options),
     ...startCloudWatchAgent(scope, options),
     'systemctl enable --now amazon-ssm-agent',
-    // The load balancer would mark a broken server unhealthy anyway; failing here reports it to the deployment.
-    `curl -fsS --retry 10 --retry-delay 3 --retry-connrefused http://127.0.0.1:${options.applicationPort}${options.healthCheckPath}`,
   ];
 }
 
-function validateHealthCheckPath(scope: IConstruct, path: string) {
+/**
+ * The last line of the user data: the health path through nginx, retried while the server starts (nginx answers 502
+ * until it listens). The load balancer would mark a broken server unhealthy anyway; failing here reports it.
+ */
+export function healthCheckCommand(options: BootstrapOptions): string {
+  const retries = options.upstream ? 40 : 10;
+  return `curl -fsS --retry ${retries} --retry-delay 3 --retry-connrefused `
+    + `http://127.0.0.1:${options.applicationPort}${options.healthCheckPath}`;
+}
+
+function validateHealthCheckPath(scope: IConstruct, prop: string, path: string) {
   if (Token.isUnresolved(path)) return;
   if (!SAFE_PATH.test(path)) {
-    throw propError(scope, `healthCheck.path: '${path}' cannot be served by the default user data; use only letters, ` +
+    throw propError(scope, `${prop}: '${path}' cannot be served by the default user data; use only letters, ` +
       'digits and / . _ ~ - (e.g. \'/health\'), or pass your own userData.');
   }
 }
@@ -151,7 +186,22 @@ function nginxMainConfig(): string {
 
 function nginxServerConfig(options: BootstrapOptions): string {
   const port = options.applicationPort;
+  const upstream = options.upstream;
   return [
+    ...upstream ? [
+      'upstream application {',
+      `    server 127.0.0.1:${upstream.port};`,
+      '    keepalive 32;',
+      '}',
+      '',
+    ] : [],
+    // The load balancer's health checks reach the health location whatever path they ask for: when the target group's
+    // path changes, the instances still running the previous configuration keep passing until they are replaced.
+    'map $http_user_agent $load_balancer_health_check {',
+    '    default 0;',
+    '    "~^ELB-HealthChecker/" 1;',
+    '}',
+    '',
     'server {',
     `    listen ${port} default_server;`,
     `    listen [::]:${port} default_server;`,
@@ -160,18 +210,43 @@ function nginxServerConfig(options: BootstrapOptions): string {
     // Where Amazon Linux packages and deployments add locations to the default server.
     '    include /etc/nginx/default.d/*.conf;',
     '',
+    '    if ($load_balancer_health_check) {',
+    `        rewrite ^ ${options.healthCheckPath} last;`,
+    '    }',
+    '',
     `    location = ${options.healthCheckPath} {`,
     '        access_log off;',
-    '        default_type text/plain;',
-    '        return 200 \'ok\';',
+    ...upstream ? [
+      // Healthy only when the server itself answers its health path.
+      `        proxy_pass http://application${upstream.healthCheckPath};`,
+      ...PROXY_SETTINGS,
+    ] : [
+      '        default_type text/plain;',
+      '        return 200 \'ok\';',
+    ],
     '    }',
     '',
     '    location / {',
-    '        try_files $uri $uri/ =404;',
+    ...upstream ? [
+      '        proxy_pass http://application;',
+      ...PROXY_SETTINGS,
+    ] : [
+      '        try_files $uri $uri/ =404;',
+    ],
     '    }',
     '}',
   ].join('\n');
 }
+
+/** nginx buffers slow clients and keeps connections to the server open; the server sees the viewer's address. */
+const PROXY_SETTINGS = [
+  '        proxy_http_version 1.1;',
+  '        proxy_set_header Connection "";',
+  '        proxy_set_header Host $host;',
+  '        proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;',
+  '        proxy_set_header X-Forwarded-Proto $http_x_forwarded_proto;',
+  '        proxy_read_timeout 60s;',
+];
 
 function startCloudWatchAgent(scope: IConstruct, options: BootstrapOptions): string[] {
   return [
@@ -188,7 +263,7 @@ function startCloudWatchAgent(scope: IConstruct, options: BootstrapOptions): str
  * nginx's does; there the directory's default ACL applies.
  */
 function grantLogReadAccess(): string[] {
-  const files = Object.values(LOG_FILES).join(' ');
+  const files = SYSTEM_LOG_FILES.join(' ');
   return [
     `setfacl -m u:${AGENT_USER}:rx /var/log/nginx`,
     `setfacl -d -m u:${AGENT_USER}:r /var/log/nginx`,
