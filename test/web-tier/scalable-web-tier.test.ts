@@ -187,8 +187,10 @@ describe('ScalableWebTier', () => {
       // The agent's actions that accept a resource are limited to this account's instances in this region.
       expect(statements[0].Action).toEqual(['ssm:UpdateInstanceInformation', 'ssm:PutComplianceItems',
         'ssm:UpdateInstanceAssociationStatus', 'ssm:UpdateAssociationStatus']);
-      expect(statements[0].Resource).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:',
-        { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':instance/*']] });
+      expect(statements[0].Resource).toEqual({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:',
+          { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':instance/*']],
+      });
       for (const action of statements[0].Action) expect(statements[1].Action).not.toContain(action);
       expect(statements[2].Condition).toEqual({ StringEquals: { 'cloudwatch:namespace': 'CWAgent' } });
       expect(statements[4].Resource).toHaveLength(4);
@@ -216,18 +218,29 @@ describe('ScalableWebTier', () => {
       expect(asg.UpdatePolicy.AutoScalingInstanceRefresh).toEqual({
         Strategy: 'Rolling',
         Preferences: {
-          MinHealthyPercentage: 100, MaxHealthyPercentage: 200, InstanceWarmup: 300,
+          MinHealthyPercentage: 100,
+          MaxHealthyPercentage: 200,
+          InstanceWarmup: 300,
           AlarmSpecification: { Alarms: [{ Ref: alarmId }] },
         },
       });
       // The rollout aborts, and the deployment rolls back, when a target fails its health check for 2 minutes.
       expect(alarm.Properties).toMatchObject({
-        Namespace: 'AWS/ApplicationELB', MetricName: 'UnHealthyHostCount', Statistic: 'Maximum', Period: 60,
-        Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', EvaluationPeriods: 2, DatapointsToAlarm: 2,
-        TreatMissingData: 'notBreaching', AlarmActions: [{ Ref: idOf(template, 'AWS::SNS::Topic', /WebNotificationsTopic/) }],
+        Namespace: 'AWS/ApplicationELB',
+        MetricName: 'UnHealthyHostCount',
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: idOf(template, 'AWS::SNS::Topic', /WebNotificationsTopic/) }],
       });
-      expect(alarm.Properties.Dimensions).toContainEqual({ Name: 'TargetGroup',
-        Value: { 'Fn::GetAtt': [idOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', /WebTargetGroup/), 'TargetGroupFullName'] } });
+      expect(alarm.Properties.Dimensions).toContainEqual({
+        Name: 'TargetGroup',
+        Value: { 'Fn::GetAtt': [idOf(template, 'AWS::ElasticLoadBalancingV2::TargetGroup', /WebTargetGroup/), 'TargetGroupFullName'] },
+      });
     });
 
     test('scaling notifications go to a KMS-encrypted, TLS-only topic', () => {
