@@ -14,11 +14,18 @@
  *   hostedZoneId  the public hosted zone of domainName
  *   zoneName      the name of that zone, e.g. example.com
  *   alarmEmail    an address subscribed to the alarm topics (it must confirm the subscription)
+ *
+ * It deploys the sample application of `application/` (a catalogue API on PostgreSQL and Redis) on the fleet, and its
+ * static page to the static assets bucket: `npx projen app:build` bundles the release into `application/dist/release`
+ * (`npx projen example` does it first).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks } from 'cdk-nag';
-import { ProductionWebApp } from '../src';
+import { ProductionWebApp, WebApplication } from '../src';
 
 const app = new App();
 
@@ -36,7 +43,18 @@ const stack = new Stack(app, 'WebApp', {
   description: 'cdk-production-webapp example: the three-tier architecture (network, web, data, edge, storage, monitoring)',
 });
 
+const release = path.join(__dirname, 'application', 'dist', 'release');
+if (!fs.existsSync(release)) {
+  throw new Error(`${release} is missing: run \`npx projen app:build\` first (it bundles the sample application)`);
+}
+
 new ProductionWebApp(stack, 'App', {
+  // The release is self-contained (its dependencies are bundled), so the instances only need Node.js.
+  application: WebApplication.fromAsset(release, {
+    runtimePackages: ['nodejs22'],
+    start: 'node-22 server.js',
+  }),
+  staticContent: [s3deploy.Source.asset(path.join(__dirname, 'application', 'static'))],
   ...(domainName && hostedZoneId && zoneName ? {
     domainName,
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'HostedZone', { hostedZoneId, zoneName }),
