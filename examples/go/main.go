@@ -11,9 +11,11 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3deployment"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdk-production-webapp/cdk-production-webapp-go/cdkproductionwebapp"
 )
@@ -52,7 +54,27 @@ func main() {
 			"(network, web, data, edge, storage, monitoring)"),
 	})
 
-	props := &cdkproductionwebapp.ProductionWebAppProps{AlarmEmail: context(app, "alarmEmail")}
+	// The sample application, as in app.ts: `npx projen app:build` bundles its release.
+	application, err := filepath.Abs(filepath.Join("..", "application"))
+	if err != nil {
+		panic(err)
+	}
+	release := filepath.Join(application, "dist", "release")
+	if info, err := os.Stat(release); err != nil || !info.IsDir() {
+		panic(release + " is missing: run `npx projen app:build` first (it bundles the sample application)")
+	}
+
+	props := &cdkproductionwebapp.ProductionWebAppProps{
+		AlarmEmail: context(app, "alarmEmail"),
+		// The release is self-contained (its dependencies are bundled), so the instances only need Node.js.
+		Application: cdkproductionwebapp.WebApplication_FromAsset(jsii.String(release), &cdkproductionwebapp.WebApplicationOptions{
+			RuntimePackages: jsii.Strings("nodejs22"),
+			Start:           jsii.String("node-22 server.js"),
+		}),
+		StaticContent: &[]awss3deployment.ISource{
+			awss3deployment.Source_Asset(jsii.String(filepath.Join(application, "static")), nil),
+		},
+	}
 	// The domain only with all three of its context values, as in app.ts.
 	if domainName != nil && hostedZoneId != nil && zoneName != nil {
 		props.DomainName = domainName

@@ -25,8 +25,15 @@ import os
 
 from aws_cdk import App, Environment, Stack, Validations
 from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_s3_deployment as s3deploy
 from cdk_nag import AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Checks
-from cdk_production_webapp import ProductionWebApp
+from cdk_production_webapp import ProductionWebApp, WebApplication
+
+# The sample application, as in app.ts: `npx projen app:build` bundles its release.
+APPLICATION = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "application")
+RELEASE = os.path.join(APPLICATION, "dist", "release")
+if not os.path.isdir(RELEASE):
+    raise SystemExit(f"{RELEASE} is missing: run `npx projen app:build` first (it bundles the sample application)")
 
 app = App()
 
@@ -56,6 +63,9 @@ if domain_name and hosted_zone_id and zone_name:
 
 ProductionWebApp(
     stack, "App",
+    # The release is self-contained (its dependencies are bundled), so the instances only need Node.js.
+    application=WebApplication.from_asset(RELEASE, runtime_packages=["nodejs22"], start="node-22 server.js"),
+    static_content=[s3deploy.Source.asset(os.path.join(APPLICATION, "static"))],
     domain_name=domain_name if hosted_zone else None,
     hosted_zone=hosted_zone,
     alarm_email=alarm_email,

@@ -5,6 +5,12 @@ import io.github.cdklabs.cdknag.HIPAASecurityChecks;
 import io.github.cdklabs.cdknag.NIST80053R5Checks;
 import io.github.cdklabs.cdknag.PCIDSS321Checks;
 import io.github.cdkproductionwebapp.ProductionWebApp;
+import io.github.cdkproductionwebapp.WebApplication;
+import io.github.cdkproductionwebapp.WebApplicationOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.Stack;
@@ -13,6 +19,7 @@ import software.amazon.awscdk.Validations;
 import software.amazon.awscdk.services.route53.HostedZone;
 import software.amazon.awscdk.services.route53.HostedZoneAttributes;
 import software.amazon.awscdk.services.route53.IHostedZone;
+import software.amazon.awscdk.services.s3.deployment.Source;
 
 /**
  * The example system in Java: the same app as ../app.ts, on the cdk-production-webapp Java package.
@@ -65,7 +72,20 @@ public final class ExampleApp {
                 .build());
         }
 
+        // The sample application, as in app.ts: `npx projen app:build` bundles its release.
+        Path application = Paths.get("..", "application").toAbsolutePath().normalize();
+        Path release = application.resolve("dist").resolve("release");
+        if (!Files.isDirectory(release)) {
+            throw new IllegalStateException(release + " is missing: run `npx projen app:build` first");
+        }
+
         ProductionWebApp.Builder.create(stack, "App")
+            // The release is self-contained (its dependencies are bundled), so the instances only need Node.js.
+            .application(WebApplication.fromAsset(release.toString(), WebApplicationOptions.builder()
+                .runtimePackages(List.of("nodejs22"))
+                .start("node-22 server.js")
+                .build()))
+            .staticContent(List.of(Source.asset(application.resolve("static").toString())))
             .domainName(hostedZone != null ? domainName : null)
             .hostedZone(hostedZone)
             .alarmEmail(context(app, "alarmEmail"))
