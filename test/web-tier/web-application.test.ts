@@ -252,6 +252,19 @@ describe('WebApplication on a ScalableWebTier', () => {
     expect(script).not.toContain('webapp.service');
   });
 
+  test('a health check path change rolls the fleet, and the running instances keep passing the new path meanwhile', () => {
+    const before = synth({ application: fromAsset() });
+    const after = synth({ application: fromAsset(), healthCheck: { path: '/healthz' } });
+    const userData = (t: Template) => JSON.stringify(only(t, 'AWS::EC2::LaunchTemplate')[1].Properties.LaunchTemplateData.UserData);
+    expect(userData(after.template)).not.toEqual(userData(before.template));
+    // The target group asks for /healthz as soon as it is updated; the instances launched before answer the load
+    // balancer's health checker on any path with their own health location, until the refresh replaces them.
+    const oldServer = heredoc(before.script, '/etc/nginx/conf.d/app.conf');
+    expect(oldServer).toContain('map $http_user_agent $load_balancer_health_check {\n    default 0;\n    "~^ELB-HealthChecker/" 1;\n}');
+    expect(oldServer).toContain('    if ($load_balancer_health_check) {\n        rewrite ^ /health last;\n    }');
+    expect(only(after.template, 'AWS::ElasticLoadBalancingV2::TargetGroup')[1].Properties.HealthCheckPath).toEqual('/healthz');
+  });
+
   test('the instance role reads no object of a stack\'s own bucket without an application', () => {
     const { template } = synth();
     expect(JSON.stringify(template.findResources('AWS::IAM::ManagedPolicy'))).not.toContain('ReadApplicationRelease');
