@@ -200,7 +200,8 @@ export class WebApplication {
       throw propError(scope, 'application.start: a token cannot be written into the service at synthesis; give the command as text.');
     }
     if (start.trim() === '') {
-      throw propError(scope, "application.start: '' runs nothing; give the command that runs the server, e.g. 'node server.js'.");
+      throw propError(scope, `application.start: ${JSON.stringify(start)} runs nothing; give the command that runs the server, `
+        + "e.g. 'node server.js'.");
     }
     for (const [name, value] of [['start', start], ['install', install]] as const) {
       if (value !== undefined && /[\r\n]/.test(value)) {
@@ -209,7 +210,8 @@ export class WebApplication {
       }
     }
     if (install !== undefined && install.trim() === '') {
-      throw propError(scope, "application.install: '' runs nothing; leave install unset, or give a command, e.g. 'npm ci --omit=dev'.");
+      throw propError(scope, `application.install: ${JSON.stringify(install)} runs nothing; leave install unset, or give a `
+        + "command, e.g. 'npm ci --omit=dev'.");
     }
   }
 

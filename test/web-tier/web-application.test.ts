@@ -193,9 +193,9 @@ describe('WebApplication on a ScalableWebTier', () => {
     };
 
     test.each<[string, Partial<WebApplicationOptions>, string]>([
-      ['an empty start', { start: ' ' }, "TestStack/Web: application.start: '' runs nothing; give the command that runs the server"],
+      ['an empty start', { start: ' ' }, 'TestStack/Web: application.start: " " runs nothing; give the command that runs the server'],
       ['a start on several lines', { start: 'node a.js\nnode b.js' }, 'application.start: "node a.js\\nnode b.js" spans several lines'],
-      ['an empty install', { install: '' }, "application.install: '' runs nothing"],
+      ['an empty install', { install: '' }, 'application.install: "" runs nothing'],
       ['a port outside 1-65535', { port: 70000 }, 'application.port: 70000 is not a TCP port; ports are whole numbers from 1 to 65535.'],
       ['the port nginx takes', { port: 80 }, "application.port: 80 is the web tier's applicationPort, on which nginx listens in front of the server; give the server another port (the default is 8080)."],
       ['a package name with a space', { runtimePackages: ['nodejs20 python3'] }, "application.runtimePackages: 'nodejs20 python3' is not a package name"],
