@@ -96,6 +96,7 @@ describe('ReplicatedCache', () => {
 
     test('a cluster-mode Redis OSS 7.1 replication group: 2 shards of 1 primary and 1 replica on cache.t3.medium, Multi-AZ, encrypted, AUTH, logs', () => {
       expect(propsOf(template, 'AWS::ElastiCache::ReplicationGroup')).toEqual({
+        ReplicationGroupId: 'teststack-cache-6a6b3e48',
         ReplicationGroupDescription: 'Cache TestStack/Cache',
         Engine: 'redis',
         EngineVersion: '7.1',
@@ -492,6 +493,24 @@ describe('ReplicatedCache', () => {
       expect(cache.engine).toBe(engine);
     });
 
+    test('a fixed replication group name: a change that replaces the group fails at deployment instead', () => {
+      const { cache, template } = synth({ replicationGroupId: 'sessions-v2', snapshotName: 'sessions-final' });
+      template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        ReplicationGroupId: 'sessions-v2',
+        SnapshotName: 'sessions-final',
+      });
+      expect(cache.replicationGroupId).toBe('sessions-v2');
+    });
+
+    test('the default name follows ElastiCache\'s rules for any construct path', () => {
+      const stack = strictStack({ env: ENV }, 'Very--Long-Stack-Name-That-Goes-On-And-On-For-Ever');
+      const network = new NetworkFoundation(stack, 'Network');
+      const cache = new ReplicatedCache(stack, 'Sessions_Cache-', { vpc: network.vpc });
+      expect(cache.replicationGroupId).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
+      expect(cache.replicationGroupId).not.toMatch(/--|-$/);
+      Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: cache.replicationGroupId });
+    });
+
     test('topology, node type, snapshots and windows', () => {
       const { template } = synth({
         nodeType: 'cache.r7g.large',
@@ -575,6 +594,7 @@ describe('ReplicatedCache', () => {
       expect(() => new ReplicatedCache(stack, 'Cache', {
         vpc: network.vpc,
         nodeType: Token.asString(Lazy.string({ produce: () => 'cache.t3.small' })),
+        replicationGroupId: Lazy.string({ produce: () => 'Bad--' }),
         shards: number(700),
         replicasPerShard: number(9),
         port: number(0),
@@ -587,6 +607,9 @@ describe('ReplicatedCache', () => {
 
   describe('bad input fails at synth with the prop, the value and what is valid', () => {
     test.each<[string, Partial<ReplicatedCacheProps>, string]>([
+      ...['Sessions', '1cache', 'my--cache', 'cache-', 'a'.repeat(41), 'cache_1'].map((id): [string, Partial<ReplicatedCacheProps>, string] =>
+        [`replication group name '${id}'`, { replicationGroupId: id },
+          `TestStack/Cache: replicationGroupId: '${id}' is not a replication group name ElastiCache accepts; use 1 to 40 lowercase letters, digits and hyphens, starting with a letter, without two hyphens in a row or a hyphen at the end.`]),
       ['no shard', { shards: 0 },
         'TestStack/Cache: shards: 0 is not a valid number of shards; a cluster-mode replication group has 1 to 500 shards.'],
       ['too many shards', { shards: 501 },
