@@ -230,6 +230,7 @@ describe('ReplicatedCache', () => {
         Description: 'Rotates the AUTH token of the ElastiCache replication group of TestStack/Cache',
         Runtime: newestPythonRuntime(),
         Handler: 'index.handler',
+        KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] },
         Code: { ZipFile: expect.any(String) },
         Timeout: 900,
         MemorySize: 256,
@@ -283,6 +284,10 @@ describe('ReplicatedCache', () => {
     });
 
     test('rotation permissions: one customer-managed policy scoped to this secret, key, queue, log group and replication group', () => {
+      // Only ec2:DescribeNetworkInterfaces and secretsmanager:GetRandomPassword accept no resource.
+      const ec2Arn = (resource: string, id?: object) => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`, ...(id ? [id] : [])]],
+      });
       const policy = propsOf(template, 'AWS::IAM::ManagedPolicy', /^CacheAuthTokenRotationRolePolicy/);
       expect(policy.Roles).toEqual([{ Ref: idOf(template, 'AWS::IAM::Role', /^CacheAuthTokenRotationRole/) }]);
       expect(policy.PolicyDocument.Statement).toEqual([
@@ -293,12 +298,22 @@ describe('ReplicatedCache', () => {
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':elasticache:eu-west-1:123456789012:replicationgroup:', { Ref: rgId }]] },
         },
         {
-          Sid: 'ManageNetworkInterfacesInTheVpc',
+          Sid: 'CreateNetworkInterfacesInTheFunctionSubnets',
           Effect: 'Allow',
-          Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-          Resource: '*',
+          Action: 'ec2:CreateNetworkInterface',
+          Resource: [
+            ec2Arn('network-interface/*'),
+            ...subnetRefs(template, 'Application').map(subnet => ec2Arn('subnet/', subnet)),
+            ec2Arn('security-group/', { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', /^CacheAuthTokenRotationSecurityGroup/), 'GroupId'] }),
+          ],
         },
+        {
+          Sid: 'ManageTheFunctionNetworkInterfaces',
+          Effect: 'Allow',
+          Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          Resource: ec2Arn('network-interface/*'),
+        },
+        { Sid: 'DescribeNetworkInterfaces', Effect: 'Allow', Action: 'ec2:DescribeNetworkInterfaces', Resource: '*' },
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [rotationLog, 'Arn'] } },
         { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
@@ -366,7 +381,8 @@ describe('ReplicatedCache', () => {
       expect(acknowledgments(cache)).toEqual({});
       expect(acknowledgments(cache.securityGroup)).toEqual({});
       expect(Object.keys(acknowledgments(cache.node.findChild('AuthTokenRotation').node.findChild('Role').node.findChild('Policy'))))
-        .toEqual(['AwsSolutions-IAM5[Resource::*]']);
+        .toEqual(['AwsSolutions-IAM5[Resource::*]',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]']);
     });
 
     test('passes the four compliance packs with no unacknowledged finding', () => {
