@@ -56,14 +56,15 @@ export interface ReplicatedCacheOptions {
   readonly nodeType?: string;
 
   /**
-   * Number of shards (node groups), 1 to 500.
+   * Number of shards (node groups), 1 to 500. A change adds or removes shards online (online resharding).
    *
    * @default 2 (architecture section 14)
    */
   readonly shards?: number;
 
   /**
-   * Number of replicas in each shard, 0 to 5. Automatic failover needs at least one.
+   * Number of replicas in each shard, 0 to 5. Automatic failover needs at least one. CloudFormation can only change it
+   * by replacing the replication group, which its fixed name (`replicationGroupId`) refuses: see `replicationGroupId`.
    *
    * @default 1 (architecture section 14)
    */
@@ -327,6 +328,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       ],
     });
     this.replicationGroup.applyRemovalPolicy(removalPolicy);
+    // Without it, CloudFormation replaces the whole replication group when the number of shards changes.
+    this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
     this.configurationEndpointAddress = this.replicationGroup.attrConfigurationEndPointAddress;
     this.configurationEndpointPort = this.replicationGroup.attrConfigurationEndPointPort;
 

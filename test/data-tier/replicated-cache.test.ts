@@ -155,6 +155,10 @@ describe('ReplicatedCache', () => {
       });
     });
 
+    test('shards are added or removed online, not by replacing the replication group', () => {
+      expect(only(template, 'AWS::ElastiCache::ReplicationGroup')[1].UpdatePolicy).toEqual({ UseOnlineResharding: true });
+    });
+
     test('the replication group takes a final snapshot when deleted or replaced', () => {
       const [, group] = only(template, 'AWS::ElastiCache::ReplicationGroup');
       expect(group.DeletionPolicy).toBe('Snapshot');
