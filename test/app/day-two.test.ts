@@ -116,7 +116,7 @@ function launchTemplateChanges(all: Change[]): Change[] {
 }
 
 /** Launch templates whose user data changes: what the instances learn at boot (endpoints, configuration) changed. */
-export function userDataChanges(all: Change[]): Change[] {
+function userDataChanges(all: Change[]): Change[] {
   return launchTemplateChanges(all).filter(change => JSON.stringify(change.difference.oldProperties?.LaunchTemplateData?.UserData)
     !== JSON.stringify(change.difference.newProperties?.LaunchTemplateData?.UserData));
 }
@@ -178,10 +178,10 @@ describe('day two: every common change to a deployed ProductionWebApp', () => {
       const refused = refusedReplacements(r.all).map(c => `${c.logicalId} keeps its name ${JSON.stringify(c.difference.newProperties?.[NAME_PROPERTIES[typeOf(c)]])}`);
       const rolls = launchTemplateChanges(r.all).map(c => c.logicalId);
       const detail = refused.length ? `replacement of ${refused.join(', ')}` : rolls.length ? `new launch template version (${rolls.join(', ')})` : `${r.all.length} resources updated, added or removed; no stateful one replaced`;
-      return `| ${r.name} | ${r.verdict} | ${detail} |`;
+      return `| ${r.name} | ${r.verdict} | ${detail} | ${userDataChanges(r.all).length ? 'yes' : 'no'} |`;
     });
     // The table behind the README's "Changing a deployed system".
-    console.log(['| Change | Verdict | Why |', '|---|---|---|', ...rows].join('\n'));
+    console.log(['| Change | Verdict | Why | User data changes |', '|---|---|---|---|', ...rows].join('\n'));
   });
 
   test.each(CHANGES.map(c => [c.name]))('%s: the verdict is the documented one', name => {
