@@ -260,8 +260,10 @@ export interface SecureEdgeProps extends SecureEdgeOptions {
  * us-east-1 companion stack that this construct adds to the app and wires in.
  *
  * @example
- * declare const web: ScalableWebTier;
- * const edge = new SecureEdge(this, 'Edge', { loadBalancer: web.loadBalancer });
+ * declare const network: NetworkFoundation;
+ * const originAccess = new CloudFrontOriginAccess(this, 'OriginAccess');
+ * const web = new ScalableWebTier(this, 'Web', { vpc: network.vpc, cloudFrontOriginAccess: originAccess });
+ * const edge = new SecureEdge(this, 'Edge', { loadBalancer: web.loadBalancer, originAccess });
  */
 export class SecureEdge extends Construct {
   /** The default static paths. */
