@@ -1,4 +1,6 @@
 import { ResourceDifference, ResourceImpact, TemplateDiff, fullDiff } from '@aws-cdk/cloudformation-diff';
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -131,39 +133,43 @@ function verdictOf(all: Change[]): Verdict {
 const BASELINE: ProductionWebAppProps = {};
 
 /** The common changes, each with the verdict the README's "Changing a deployed system" table gives it. */
-const CHANGES: Array<{ name: string; props: ProductionWebAppProps; domain?: boolean; expected: Verdict }> = [
-  { name: 'instance type', props: { webTier: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.LARGE) } }, expected: 'rolls the fleet' },
-  { name: 'capacity', props: { webTier: { minCapacity: 3, maxCapacity: 9 } }, expected: 'in place' },
+const CHANGES: Array<{ name: string; readme: string; props: ProductionWebAppProps; domain?: boolean; expected: Verdict }> = [
+  { name: 'instance type', readme: 'Instance type', props: { webTier: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.LARGE) } }, expected: 'rolls the fleet' },
+  { name: 'capacity', readme: 'Capacity', props: { webTier: { minCapacity: 3, maxCapacity: 9 } }, expected: 'in place' },
   {
     name: 'database class and storage',
+    readme: 'Database class',
     props: { dataTier: { database: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE), allocatedStorageGiB: 200, maxAllocatedStorageGiB: 1000 } } },
     expected: 'in place',
   },
-  { name: 'read replicas added', props: { dataTier: { database: { readReplicas: 2 } } }, expected: 'in place' },
+  { name: 'read replicas added', readme: 'Read replicas', props: { dataTier: { database: { readReplicas: 2 } } }, expected: 'in place' },
   {
     name: 'backup and maintenance windows',
+    readme: 'Backup and maintenance windows',
     props: { dataTier: { database: { preferredBackupWindow: '22:00-23:00', preferredMaintenanceWindow: 'sat:23:30-sun:00:30', backupRetention: Duration.days(14) } } },
     expected: 'in place',
   },
   {
     name: 'engine minor version',
+    readme: 'Engine minor version',
     props: { dataTier: { database: { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_15_10 }) } } },
     expected: 'in place',
   },
   {
     name: 'engine major version, with allowMajorVersionUpgrade',
+    readme: 'Engine major version',
     props: { dataTier: { database: { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), allowMajorVersionUpgrade: true } } },
     expected: 'in place',
   },
-  { name: 'RDS Proxy on', props: { dataTier: { database: { proxy: true } } }, expected: 'in place' },
-  { name: 'cache node type', props: { dataTier: { cache: { nodeType: 'cache.r7g.large' } } }, expected: 'in place' },
-  { name: 'cache shards', props: { dataTier: { cache: { shards: 3 } } }, expected: 'in place' },
-  { name: 'cache replicas per shard', props: { dataTier: { cache: { replicasPerShard: 2 } } }, expected: 'refused' },
-  { name: 'cache engine Redis OSS to Valkey', props: { dataTier: { cache: { engine: CacheEngine.valkey() } } }, expected: 'refused' },
-  { name: 'NAT strategy', props: { network: { natStrategy: NatStrategy.single() } }, expected: 'in place' },
-  { name: 'alarm e-mail', props: { alarmEmail: 'ops@example.com' }, expected: 'in place' },
-  { name: 'WAF rate limit and geo rules', props: { edge: { rateLimitPerFiveMinutes: 1000, blockedCountries: ['KP'] } }, expected: 'in place' },
-  { name: 'domain added later', props: {}, domain: true, expected: 'in place' },
+  { name: 'RDS Proxy on', readme: 'RDS Proxy', props: { dataTier: { database: { proxy: true } } }, expected: 'in place' },
+  { name: 'cache node type', readme: 'Cache node type', props: { dataTier: { cache: { nodeType: 'cache.r7g.large' } } }, expected: 'in place' },
+  { name: 'cache shards', readme: 'Cache shards', props: { dataTier: { cache: { shards: 3 } } }, expected: 'in place' },
+  { name: 'cache replicas per shard', readme: 'Cache replicas per shard', props: { dataTier: { cache: { replicasPerShard: 2 } } }, expected: 'refused' },
+  { name: 'cache engine Redis OSS to Valkey', readme: 'Cache engine', props: { dataTier: { cache: { engine: CacheEngine.valkey() } } }, expected: 'refused' },
+  { name: 'NAT strategy', readme: 'NAT strategy', props: { network: { natStrategy: NatStrategy.single() } }, expected: 'in place' },
+  { name: 'alarm e-mail', readme: 'Alarm e-mail', props: { alarmEmail: 'ops@example.com' }, expected: 'in place' },
+  { name: 'WAF rate limit and geo rules', readme: 'WAF rate limit and geo rules', props: { edge: { rateLimitPerFiveMinutes: 1000, blockedCountries: ['KP'] } }, expected: 'in place' },
+  { name: 'domain added later', readme: 'A domain added later', props: {}, domain: true, expected: 'in place' },
 ];
 
 describe('day two: every common change to a deployed ProductionWebApp', () => {
@@ -205,6 +211,17 @@ describe('day two: every common change to a deployed ProductionWebApp', () => {
       // Nothing else stateful goes: the deployment stops at the cache, and CloudFormation rolls the rest back.
       expect(statefulLosses(result.all)).toEqual(refused.map(c => `${describe_(c)}: ${ResourceImpact.WILL_REPLACE}`));
     });
+
+  test('the README\'s "Changing a deployed system" table gives each change the verdict the diff finds', () => {
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+    const start = readme.indexOf('\n## Changing a deployed system\n');
+    const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+    const mismatches = results.filter(r => {
+      const row = section.split('\n').find(line => line.startsWith(`| ${r.readme}`));
+      return !row?.split(' | ')[1].includes(r.verdict);
+    }).map(r => `${r.name}: ${r.verdict}`);
+    expect(mismatches).toEqual([]);
+  });
 
   test('conditional replacements are resolved only where the condition holds', () => {
     const resolved = results.flatMap(r => r.all
