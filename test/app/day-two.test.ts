@@ -1,6 +1,6 @@
-import { ResourceDifference, ResourceImpact, TemplateDiff, fullDiff } from '@aws-cdk/cloudformation-diff';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ResourceDifference, ResourceImpact, TemplateDiff, fullDiff } from '@aws-cdk/cloudformation-diff';
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -139,7 +139,15 @@ const CHANGES: Array<{ name: string; readme: string; props: ProductionWebAppProp
   {
     name: 'database class and storage',
     readme: 'Database class',
-    props: { dataTier: { database: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE), allocatedStorageGiB: 200, maxAllocatedStorageGiB: 1000 } } },
+    props: {
+      dataTier: {
+        database: {
+          instanceType: ec2.InstanceType.of(ec2.InstanceClass.R6G, ec2.InstanceSize.LARGE),
+          allocatedStorageGiB: 200,
+          maxAllocatedStorageGiB: 1000,
+        },
+      },
+    },
     expected: 'in place',
   },
   { name: 'read replicas added', readme: 'Read replicas', props: { dataTier: { database: { readReplicas: 2 } } }, expected: 'in place' },
@@ -158,7 +166,11 @@ const CHANGES: Array<{ name: string; readme: string; props: ProductionWebAppProp
   {
     name: 'engine major version, with allowMajorVersionUpgrade',
     readme: 'Engine major version',
-    props: { dataTier: { database: { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), allowMajorVersionUpgrade: true } } },
+    props: {
+      dataTier: {
+        database: { engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }), allowMajorVersionUpgrade: true },
+      },
+    },
     expected: 'in place',
   },
   { name: 'RDS Proxy on', readme: 'RDS Proxy', props: { dataTier: { database: { proxy: true } } }, expected: 'in place' },
@@ -205,7 +217,7 @@ describe('day two: every common change to a deployed ProductionWebApp', () => {
     '%s: only the cache would be replaced, and its fixed name makes CloudFormation refuse it', name => {
       const result = results.find(r => r.name === name)!;
       const refused = refusedReplacements(result.all);
-      expect(refused.map(describe_)).toEqual([`WebApp/AppDataCacheReplicationGroup9BF208EC (AWS::ElastiCache::ReplicationGroup)`]);
+      expect(refused.map(describe_)).toEqual(['WebApp/AppDataCacheReplicationGroup9BF208EC (AWS::ElastiCache::ReplicationGroup)']);
       expect(impactOf(refused[0])).toBe(ResourceImpact.WILL_REPLACE);
       expect(refused[0].difference.newProperties?.ReplicationGroupId).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
       // Nothing else stateful goes: the deployment stops at the cache, and CloudFormation rolls the rest back.
@@ -239,7 +251,8 @@ describe('day two: every common change to a deployed ProductionWebApp', () => {
     const db = result.all.find(c => typeOf(c) === 'AWS::RDS::DBInstance')!;
     expect(Object.keys(db.difference.propertyUpdates).sort()).toEqual(['AllowMajorVersionUpgrade', 'DBParameterGroupName', 'EngineVersion']);
     const groups = result.all.filter(c => typeOf(c) === 'AWS::RDS::DBParameterGroup');
-    expect(groups.map(c => [c.difference.isAddition, c.difference.isRemoval, c.difference.newProperties?.Family ?? c.difference.oldProperties?.Family]))
+    const family = (c: Change) => c.difference.newProperties?.Family ?? c.difference.oldProperties?.Family;
+    expect(groups.map(c => [c.difference.isAddition, c.difference.isRemoval, family(c)]))
       .toEqual(expect.arrayContaining([[true, false, 'postgres16'], [false, true, 'postgres15']]));
   });
 

@@ -294,7 +294,8 @@ describe('ResilientDataTier', () => {
     describe('a major version upgrade, PostgreSQL 15 to 16, in one deployment', () => {
       const postgres = (version: rds.PostgresEngineVersion) => rds.DatabaseInstanceEngine.postgres({ version });
       const before = synth({ database: { readReplicas: 1 } }).template;
-      const after = synth({ database: { readReplicas: 1, engine: postgres(rds.PostgresEngineVersion.VER_16), allowMajorVersionUpgrade: true } }).template;
+      const upgraded = { readReplicas: 1, engine: postgres(rds.PostgresEngineVersion.VER_16), allowMajorVersionUpgrade: true };
+      const after = synth({ database: upgraded }).template;
       const primary = (template: Template) => Object.values<any>(template.findResources('AWS::RDS::DBInstance')).find(i => !i.Properties.SourceDBInstanceIdentifier);
       const replica = (template: Template) => Object.values<any>(template.findResources('AWS::RDS::DBInstance')).find(i => i.Properties.SourceDBInstanceIdentifier);
 
