@@ -129,11 +129,23 @@ function verdictOf(all: Change[]): Verdict {
   return 'in place';
 }
 
-/** The deployed system: the default `ProductionWebApp`. */
+/** The deployed system: the default `ProductionWebApp`, without a domain or (for the `onDomain` changes) with one. */
 const BASELINE: ProductionWebAppProps = {};
 
 /** The common changes, each with the verdict the README's "Changing a deployed system" table gives it. */
-const CHANGES: Array<{ name: string; readme: string; props: ProductionWebAppProps; domain?: boolean; expected: Verdict }> = [
+interface CommonChange {
+  readonly name: string;
+  /** The first cell of its row in the README table. */
+  readonly readme: string;
+  readonly props: ProductionWebAppProps;
+  /** Whether the changed system has a domain. */
+  readonly domain?: boolean;
+  /** Whether the deployed system already has a domain (and keeps it). */
+  readonly onDomain?: boolean;
+  readonly expected: Verdict;
+}
+
+const CHANGES: CommonChange[] = [
   { name: 'instance type', readme: 'Instance type', props: { webTier: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.LARGE) } }, expected: 'rolls the fleet' },
   { name: 'capacity', readme: 'Capacity', props: { webTier: { minCapacity: 3, maxCapacity: 9 } }, expected: 'in place' },
   {
@@ -182,12 +194,29 @@ const CHANGES: Array<{ name: string; readme: string; props: ProductionWebAppProp
   { name: 'alarm e-mail', readme: 'Alarm e-mail', props: { alarmEmail: 'ops@example.com' }, expected: 'in place' },
   { name: 'WAF rate limit and geo rules', readme: 'WAF rate limit and geo rules', props: { edge: { rateLimitPerFiveMinutes: 1000, blockedCountries: ['KP'] } }, expected: 'in place' },
   { name: 'domain added later', readme: 'A domain added later', props: {}, domain: true, expected: 'in place' },
+  // The same kinds of change on a system served on its own domain (HTTPS to the origin, certificates in us-east-1).
+  {
+    name: 'with a domain: instance type',
+    readme: 'Instance type',
+    props: { webTier: { instanceType: ec2.InstanceType.of(ec2.InstanceClass.T3, ec2.InstanceSize.LARGE) } },
+    onDomain: true,
+    expected: 'rolls the fleet',
+  },
+  {
+    name: 'with a domain: WAF rate limit and geo rules',
+    readme: 'WAF rate limit and geo rules',
+    props: { edge: { rateLimitPerFiveMinutes: 1000, blockedCountries: ['KP'] } },
+    onDomain: true,
+    expected: 'in place',
+  },
 ];
 
 describe('day two: every common change to a deployed ProductionWebApp', () => {
   const baseline = synthesize(BASELINE);
+  const baselineOnDomain = synthesize(BASELINE, true);
   const results = CHANGES.map(change => {
-    const all = changes(diffStacks(baseline, synthesize(change.props, change.domain)));
+    const before = change.onDomain ? baselineOnDomain : baseline;
+    const all = changes(diffStacks(before, synthesize(change.props, change.domain || change.onDomain)));
     return { ...change, all, verdict: verdictOf(all) };
   });
 
