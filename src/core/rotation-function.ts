@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -33,14 +33,14 @@ export interface RotationFunctionProps {
   /** The permissions of the rotation itself; the network interface, log and dead-letter permissions are added. */
   readonly statements: iam.PolicyStatement[];
   /**
-   * Why the role's `Resource: *` statement is inherent: the network-interface actions of a function in a VPC, and
-   * the actions of `statements` that support no resource-level permissions.
+   * Why the role's `Resource: *` statements are inherent: `ec2:DescribeNetworkInterfaces`, which a function in a VPC
+   * needs, and the actions of `statements` that support no resource-level permissions.
    */
   readonly wildcardReason: string;
   readonly vpc: ec2.IVpc;
   /** Subnets of the function; they need a route to the APIs it calls. */
   readonly vpcSubnets: ec2.SubnetSelection;
-  /** Encrypts the dead-letter queue. */
+  /** Encrypts the dead-letter queue and the function's environment variables. */
   readonly queueKey: kms.IKey;
   /** Encrypts the function's log group. */
   readonly logKey: kms.IKey;
@@ -98,16 +98,10 @@ export function createRotationFunction(scope: Construct, props: RotationFunction
     description: props.roleDescription,
   });
   for (const statement of props.statements) role.addToPrincipalPolicy(statement);
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    sid: 'ManageNetworkInterfacesInTheVpc',
-    actions: [
-      'ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
-      'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses',
-    ],
-    resources: ['*'],
-  }));
+  addNetworkInterfacePermissions(role, props.vpc.selectSubnets(props.vpcSubnets).subnetIds, securityGroup);
   logGroup.grantWrite(role);
-  // Failed invocations are sent to the KMS-encrypted dead-letter queue (aws-cdk-lib grants sqs:SendMessage only).
+  // Failed invocations are sent to the KMS-encrypted dead-letter queue (aws-cdk-lib grants sqs:SendMessage only), and
+  // the function decrypts its environment variables with the same key.
   props.queueKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
   const fn = new lambda.Function(scope, 'Function', {
@@ -125,6 +119,7 @@ export function createRotationFunction(scope: Construct, props: RotationFunction
     role,
     logGroup,
     environment: props.environment,
+    environmentEncryption: props.queueKey,
   });
 
   const rotationSchedule = props.secret.addRotationSchedule('RotationSchedule', {
@@ -142,7 +137,44 @@ export function createRotationFunction(scope: Construct, props: RotationFunction
   }
 
   acknowledgeFinding(role.policy, 'AwsSolutions-IAM5[Resource::*]', props.wildcardReason);
+  acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::${NETWORK_INTERFACES_FINDING}]`,
+    'Lambda creates the function\'s network interfaces, and deletes them, at run time: their IDs are not known in ' +
+    'advance. The permissions are limited to network interfaces of this account and region, created in the ' +
+    'function\'s own subnets with its own security group.');
   return { function: fn, securityGroup, deadLetterQueue, logGroup, role, rotationSchedule };
+}
+
+/** How cdk-nag writes the network-interface ARN pattern of this account and region. */
+const NETWORK_INTERFACES_FINDING = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*';
+
+/**
+ * What Lambda needs to run a function in a VPC, scoped as far as each action allows (IAM service authorization
+ * reference, Amazon EC2): creating an interface names the subnet and the security group, the other three actions act
+ * on network interfaces of this account and region; only `ec2:DescribeNetworkInterfaces` accepts no resource.
+ */
+function addNetworkInterfacePermissions(role: iam.IRole, subnetIds: string[], securityGroup: ec2.ISecurityGroup): void {
+  // Pseudo parameters rather than the stack's literal environment, so that the acknowledged finding is the same everywhere.
+  const arnOf = (resource: string, id: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${id}`;
+  const networkInterfaces = arnOf('network-interface', '*');
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'CreateNetworkInterfacesInTheFunctionSubnets',
+    actions: ['ec2:CreateNetworkInterface'],
+    resources: [
+      networkInterfaces,
+      ...subnetIds.map(id => arnOf('subnet', id)),
+      arnOf('security-group', securityGroup.securityGroupId),
+    ],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'ManageTheFunctionNetworkInterfaces',
+    actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+    resources: [networkInterfaces],
+  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    sid: 'DescribeNetworkInterfaces',
+    actions: ['ec2:DescribeNetworkInterfaces'],
+    resources: ['*'],
+  }));
 }
 
 /**

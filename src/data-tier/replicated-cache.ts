@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
@@ -21,6 +21,27 @@ import { validateRotationPeriod } from '../core/rotation-function';
  */
 export interface ReplicatedCacheOptions {
   /**
+   * Name of the replication group: 1 to 40 lowercase letters, digits and hyphens, starting with a letter, without two
+   * hyphens in a row or a hyphen at the end.
+   *
+   * The group has a fixed name so that a change CloudFormation can only make by replacing it (`replicasPerShard`,
+   * the engine) fails at deployment (a resource with a custom name cannot be replaced) instead of swapping in a new,
+   * empty cache. To make such a change on purpose, give a new name in the same deployment, with `snapshotName` to
+   * restore the data into the new group. Changing the name alone replaces the group.
+   *
+   * @default - derived from the construct path and unique in the account and region, like the database's identifier
+   */
+  readonly replicationGroupId?: string;
+
+  /**
+   * Name of an ElastiCache snapshot whose data the replication group starts with, when it is created. Only read on
+   * creation: once the group exists, keep the value, since changing or removing it replaces the group.
+   *
+   * @default - the replication group starts empty
+   */
+  readonly snapshotName?: string;
+
+  /**
    * Engine and version.
    *
    * @default CacheEngine.redis() - Redis OSS 7.1 (architecture section 14)
@@ -35,14 +56,15 @@ export interface ReplicatedCacheOptions {
   readonly nodeType?: string;
 
   /**
-   * Number of shards (node groups), 1 to 500.
+   * Number of shards (node groups), 1 to 500. A change adds or removes shards online (online resharding).
    *
    * @default 2 (architecture section 14)
    */
   readonly shards?: number;
 
   /**
-   * Number of replicas in each shard, 0 to 5. Automatic failover needs at least one.
+   * Number of replicas in each shard, 0 to 5. Automatic failover needs at least one. CloudFormation can only change it
+   * by replacing the replication group, which its fixed name (`replicationGroupId`) refuses: see `replicationGroupId`.
    *
    * @default 1 (architecture section 14)
    */
@@ -179,6 +201,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
   /** The replication group. */
   public readonly replicationGroup: elasticache.CfnReplicationGroup;
+  /** The name of the replication group. */
+  public readonly replicationGroupId: string;
   /** Network connections of the cache; the default port is the cache port. */
   public readonly connections: ec2.Connections;
   /** The security group of the cache nodes. */
@@ -222,6 +246,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
     this.validateWindows(snapshotWindow, maintenanceWindow);
     const rotationSchedule = props.authTokenRotationSchedule ?? Duration.days(30);
     validateRotationPeriod(this, 'authTokenRotationSchedule', rotationSchedule);
+    this.replicationGroupId = props.replicationGroupId ?? this.defaultReplicationGroupId();
+    this.validateReplicationGroupId(this.replicationGroupId);
     const subnets = props.vpc.selectSubnets(props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED });
     this.validateSubnets(subnets);
 
@@ -272,6 +298,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
 
     const [slowLog, engineLog] = this.logGroups;
     this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'ReplicationGroup', {
+      replicationGroupId: this.replicationGroupId,
+      snapshotName: props.snapshotName,
       replicationGroupDescription: `Cache ${this.node.path}`,
       engine: this.engine.engine,
       engineVersion: this.engine.version,
@@ -300,6 +328,8 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
       ],
     });
     this.replicationGroup.applyRemovalPolicy(removalPolicy);
+    // Without it, CloudFormation replaces the whole replication group when the number of shards changes.
+    this.replicationGroup.cfnOptions.updatePolicy = { useOnlineResharding: true };
     this.configurationEndpointAddress = this.replicationGroup.attrConfigurationEndPointAddress;
     this.configurationEndpointPort = this.replicationGroup.attrConfigurationEndPointPort;
 
@@ -362,6 +392,17 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   /** Replication lag of the furthest-behind replica, in seconds (maximum over the nodes, 5-minute maximum). */
   public metricReplicationLag(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.metricOverNodes('ReplicationLag', 'MAX', cloudwatch.Stats.MAXIMUM, props);
+  }
+
+  /**
+   * A replication group name from the construct path, unique in the account and region: lowercase letters, digits
+   * and hyphens, 40 at most, starting with a letter, without double or trailing hyphens (ElastiCache's rules).
+   */
+  private defaultReplicationGroupId(): string {
+    const unique = Names.uniqueResourceName(this, { maxLength: 40, separator: '-' })
+      .toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/-+/g, '-');
+    const name = /^[a-z]/.test(unique) ? unique : `c${unique}`;
+    return name.slice(0, 40).replace(/-+$/, '');
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -427,6 +468,14 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   // ---------------------------------------------------------------------------------------------------------------
   // Validation
   // ---------------------------------------------------------------------------------------------------------------
+
+  private validateReplicationGroupId(id: string) {
+    if (Token.isUnresolved(id)) return;
+    if (!/^[a-z][a-z0-9-]{0,39}$/.test(id) || id.includes('--') || id.endsWith('-')) {
+      throw propError(this, `replicationGroupId: '${id}' is not a replication group name ElastiCache accepts; use 1 to 40 ` +
+        'lowercase letters, digits and hyphens, starting with a letter, without two hyphens in a row or a hyphen at the end.');
+    }
+  }
 
   private validateNodeType(nodeType: string) {
     if (Token.isUnresolved(nodeType)) return;

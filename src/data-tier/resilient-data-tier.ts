@@ -28,6 +28,20 @@ export interface DatabaseOptions {
   readonly engine?: rds.IInstanceEngine;
 
   /**
+   * Whether a change of `engine` to a new major version (e.g. PostgreSQL 15 to 16) may be deployed. RDS upgrades the
+   * instance (and, for PostgreSQL, its read replicas) in place, with downtime of several minutes, and the instance
+   * switches to a new parameter group of the new engine family, created alongside the old one (which is deleted
+   * after the switch). Take a manual snapshot first: a major upgrade cannot be rolled back. Set it for the upgrade's
+   * deployment; leave it on or turn it off afterwards.
+   *
+   * Not possible with read replicas on MySQL, whose replicas RDS upgrades before their source: remove the replicas,
+   * upgrade, then add them back.
+   *
+   * @default false - a major version change fails at deployment, and the instance keeps its version
+   */
+  readonly allowMajorVersionUpgrade?: boolean;
+
+  /**
    * Instance class.
    *
    * @default db.t3.medium (architecture section 13)
@@ -247,6 +261,8 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
     this.validateWindows(backupWindow, maintenanceWindow);
     const replicaCount = options.readReplicas ?? 0;
     this.validateReadReplicas(replicaCount);
+    const allowMajorVersionUpgrade = options.allowMajorVersionUpgrade ?? false;
+    this.validateMajorVersionUpgrade(flavor, allowMajorVersionUpgrade, replicaCount);
 
     const removalPolicy = options.removalPolicy ?? RemovalPolicy.SNAPSHOT;
     // Keys, secrets and audit logs outlive the database unless the user asked for everything to go.
@@ -263,7 +279,7 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
       description: 'Database: the database port from allowed peers only; no outbound',
       allowAllOutbound: false,
     });
-    const parameterGroup = new rds.ParameterGroup(this, 'DatabaseParameters', {
+    const parameterGroup = new rds.ParameterGroup(this, this.parameterGroupId(engine), {
       engine,
       description: 'Requires TLS for every connection',
       parameters: flavor === 'postgres' ? { 'rds.force_ssl': '1' } : { require_secure_transport: 'ON' },
@@ -291,6 +307,7 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
       iamAuthentication: true,
       multiAz: options.multiAz ?? true,
       autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade,
       preferredMaintenanceWindow: maintenanceWindow,
       enablePerformanceInsights: true,
       performanceInsightEncryptionKey: this.databaseKey,
@@ -442,6 +459,18 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
   // Resources
   // ---------------------------------------------------------------------------------------------------------------
 
+  /**
+   * The construct ID of the parameter group: one per engine family, so that a major version upgrade creates the new
+   * family's group alongside the old one, and the instance switches in the same update. The default engine's
+   * (PostgreSQL 15) keeps the ID it always had.
+   */
+  private parameterGroupId(engine: rds.IInstanceEngine): string {
+    const family = engine.parameterGroupFamily;
+    if (!family || Token.isUnresolved(family) || family === DEFAULT_PARAMETER_GROUP_FAMILY) return 'DatabaseParameters';
+    const name = family.replace(/[^A-Za-z0-9]/g, '');
+    return `DatabaseParameters${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  }
+
   /** A DB instance identifier from a construct path: lowercase letters, digits and hyphens, 63 at most. */
   private identifierFor(path: string): string {
     const unique = Names.uniqueResourceName(this, { maxLength: 55, separator: '-' });
@@ -590,6 +619,15 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
     }
   }
 
+  private validateMajorVersionUpgrade(flavor: 'postgres' | 'mysql', allow: boolean, replicas: number) {
+    if (Token.isUnresolved(allow) || Token.isUnresolved(replicas)) return;
+    if (allow && flavor === 'mysql' && replicas > 0) {
+      throw propError(this, `database.allowMajorVersionUpgrade: true with database.readReplicas: ${replicas} on MySQL ` +
+        'cannot be deployed: RDS upgrades MySQL read replicas before their source, and CloudFormation updates the ' +
+        'source first. Remove the read replicas (readReplicas: 0), upgrade, then add them back.');
+    }
+  }
+
   private validateReadReplicas(count: number) {
     if (Token.isUnresolved(count)) return;
     if (!Number.isInteger(count) || count < 0 || count > 15) {
@@ -612,6 +650,9 @@ class PinDatabasePort implements IAspect {
     }
   }
 }
+
+/** The parameter group family of the default engine, PostgreSQL 15, whose parameter group keeps its original construct ID. */
+const DEFAULT_PARAMETER_GROUP_FAMILY = 'postgres15';
 
 /** Characters that break connection strings and shells, kept out of generated passwords. */
 const EXCLUDED_PASSWORD_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';

@@ -32,10 +32,14 @@ export interface OriginCertificateProps {
  * @example
  * declare const network: NetworkFoundation;
  * declare const zone: route53.IHostedZone;
+ * declare const originAccess: CloudFrontOriginAccess;
  * const origin = new OriginCertificate(this, 'Origin', { hostedZone: zone });
- * const web = new ScalableWebTier(this, 'Web', { vpc: network.vpc, certificate: origin.certificate });
+ * const web = new ScalableWebTier(this, 'Web', {
+ *   vpc: network.vpc, certificate: origin.certificate, cloudFrontOriginAccess: originAccess,
+ * });
  * new SecureEdge(this, 'Edge', {
  *   loadBalancer: web.loadBalancer,
+ *   originAccess,
  *   domainName: 'www.example.com',
  *   hostedZone: zone,
  *   originDomainName: origin.domainName,

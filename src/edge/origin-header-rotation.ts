@@ -169,11 +169,11 @@ export class OriginHeaderRotation extends Construct {
       // testSecret and finishSecret wait for CloudFront to deploy the change; Secrets Manager retries a step that fails.
       timeout: Duration.minutes(15),
       statements,
-      wildcardReason: 'A function in a VPC manages its network interfaces with ec2:CreateNetworkInterface, '
-        + 'DescribeNetworkInterfaces, DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses; '
-        + 'elasticloadbalancing:DescribeRules, and secretsmanager:GetRandomPassword (added by aws-cdk-lib\'s '
-        + 'RotationSchedule), support no resource-level permissions either. Changes are scoped to this secret, this '
-        + 'distribution and the listener rules that require its header.',
+      wildcardReason: 'Three actions accept no resource: ec2:DescribeNetworkInterfaces, with which Lambda finds the '
+        + 'network interfaces of a function in a VPC, elasticloadbalancing:DescribeRules, and '
+        + 'secretsmanager:GetRandomPassword (added by aws-cdk-lib\'s RotationSchedule). The other network-interface '
+        + 'actions are scoped to this account and region, and changes to this secret, this distribution and the '
+        + 'listener rules that require its header.',
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
       queueKey: key,

@@ -194,9 +194,19 @@ export interface SecureEdgeProps extends SecureEdgeOptions {
    * Give the same instance to `ScalableWebTier` (`cloudFrontOriginAccess`), which requires the header and admits
    * only CloudFront's addresses.
    *
-   * @default - no origin header, with a warning: requests that bypass CloudFront (and its web ACL) reach the origin
+   * @default - none: the synth fails unless the load balancer is internal behind a VPC origin, or `allowOpenOrigin` is set
    */
   readonly originAccess?: CloudFrontOriginAccess;
+
+  /**
+   * Whether the distribution may front an internet-facing load balancer without `originAccess`, one that also
+   * answers requests that bypass CloudFront and its web ACL. For a load balancer that guards itself (its own web ACL
+   * and authentication, e.g. one that also serves clients that do not go through CloudFront), or a temporary
+   * composition while migrating to `CloudFrontOriginAccess`.
+   *
+   * @default false - without `originAccess`, the synth fails, unless the load balancer is internal and `vpcOrigin` is on
+   */
+  readonly allowOpenOrigin?: boolean;
 
   /**
    * The site's domain name, e.g. 'www.example.com' or 'example.com'. With `hostedZone`, the construct requests an
@@ -250,8 +260,10 @@ export interface SecureEdgeProps extends SecureEdgeOptions {
  * us-east-1 companion stack that this construct adds to the app and wires in.
  *
  * @example
- * declare const web: ScalableWebTier;
- * const edge = new SecureEdge(this, 'Edge', { loadBalancer: web.loadBalancer });
+ * declare const network: NetworkFoundation;
+ * const originAccess = new CloudFrontOriginAccess(this, 'OriginAccess');
+ * const web = new ScalableWebTier(this, 'Web', { vpc: network.vpc, cloudFrontOriginAccess: originAccess });
+ * const edge = new SecureEdge(this, 'Edge', { loadBalancer: web.loadBalancer, originAccess });
  */
 export class SecureEdge extends Construct {
   /** The default static paths. */
@@ -293,6 +305,7 @@ export class SecureEdge extends Construct {
     this.validateRateLimit(rateLimit);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     this.validateDomain(props);
+    this.validateOriginAccess(props);
     const domainNames = props.domainName
       ? [props.domainName, ...(props.includeWww ? [`www.${props.domainName}`] : [])]
       : [];
@@ -339,11 +352,6 @@ export class SecureEdge extends Construct {
       : props.originDomainName
         ? new origins.HttpOrigin(props.originDomainName, { customHeaders, ...originSecurity })
         : new origins.LoadBalancerV2Origin(props.loadBalancer, { customHeaders, ...originSecurity });
-    if (!props.originAccess) {
-      Annotations.of(this).addWarningV2('cdk-production-webapp:openOrigin',
-        'No originAccess: the load balancer also answers requests that bypass CloudFront and its web ACL. Create a ' +
-        'CloudFrontOriginAccess and give it to ScalableWebTier (cloudFrontOriginAccess) and SecureEdge (originAccess).');
-    }
     if (props.certificate) {
       this.certificate = props.certificate;
       this.certificateArn = props.certificate.certificateArn;
@@ -545,6 +553,18 @@ export class SecureEdge extends Construct {
 
   // ---------------------------------------------------------------------------------------------------------------
   // Validation
+
+  /** Only CloudFront may reach the origin, unless the user says otherwise by name (secure by default). */
+  private validateOriginAccess(props: SecureEdgeProps) {
+    if (props.originAccess || props.allowOpenOrigin) return;
+    const scheme = (props.loadBalancer.node.defaultChild as elbv2.CfnLoadBalancer | undefined)?.scheme;
+    // An internal load balancer behind a VPC origin has no address outside the VPC: nothing bypasses CloudFront.
+    if (props.vpcOrigin && scheme === 'internal') return;
+    throw propError(this, 'originAccess: none given, so the load balancer would also answer requests that bypass ' +
+      'CloudFront and its web ACL. Create a CloudFrontOriginAccess and give it to ScalableWebTier ' +
+      '(cloudFrontOriginAccess) and SecureEdge (originAccess), or put an internal load balancer behind a VPC origin ' +
+      '(vpcOrigin: true); set allowOpenOrigin: true only if the load balancer guards itself.');
+  }
 
   private validateDomain(props: SecureEdgeProps) {
     const zone = props.hostedZone;

@@ -96,6 +96,7 @@ describe('ReplicatedCache', () => {
 
     test('a cluster-mode Redis OSS 7.1 replication group: 2 shards of 1 primary and 1 replica on cache.t3.medium, Multi-AZ, encrypted, AUTH, logs', () => {
       expect(propsOf(template, 'AWS::ElastiCache::ReplicationGroup')).toEqual({
+        ReplicationGroupId: 'teststack-cache-6a6b3e48',
         ReplicationGroupDescription: 'Cache TestStack/Cache',
         Engine: 'redis',
         EngineVersion: '7.1',
@@ -152,6 +153,10 @@ describe('ReplicatedCache', () => {
         Description: 'Subnets of the cache TestStack/Cache',
         SubnetIds: dataSubnets,
       });
+    });
+
+    test('shards are added or removed online, not by replacing the replication group', () => {
+      expect(only(template, 'AWS::ElastiCache::ReplicationGroup')[1].UpdatePolicy).toEqual({ UseOnlineResharding: true });
     });
 
     test('the replication group takes a final snapshot when deleted or replaced', () => {
@@ -229,6 +234,7 @@ describe('ReplicatedCache', () => {
         Description: 'Rotates the AUTH token of the ElastiCache replication group of TestStack/Cache',
         Runtime: newestPythonRuntime(),
         Handler: 'index.handler',
+        KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] },
         Code: { ZipFile: expect.any(String) },
         Timeout: 900,
         MemorySize: 256,
@@ -282,6 +288,10 @@ describe('ReplicatedCache', () => {
     });
 
     test('rotation permissions: one customer-managed policy scoped to this secret, key, queue, log group and replication group', () => {
+      // Only ec2:DescribeNetworkInterfaces and secretsmanager:GetRandomPassword accept no resource.
+      const ec2Arn = (resource: string, id?: object) => ({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:${resource}`, ...(id ? [id] : [])]],
+      });
       const policy = propsOf(template, 'AWS::IAM::ManagedPolicy', /^CacheAuthTokenRotationRolePolicy/);
       expect(policy.Roles).toEqual([{ Ref: idOf(template, 'AWS::IAM::Role', /^CacheAuthTokenRotationRole/) }]);
       expect(policy.PolicyDocument.Statement).toEqual([
@@ -292,12 +302,22 @@ describe('ReplicatedCache', () => {
           Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':elasticache:eu-west-1:123456789012:replicationgroup:', { Ref: rgId }]] },
         },
         {
-          Sid: 'ManageNetworkInterfacesInTheVpc',
+          Sid: 'CreateNetworkInterfacesInTheFunctionSubnets',
           Effect: 'Allow',
-          Action: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-          Resource: '*',
+          Action: 'ec2:CreateNetworkInterface',
+          Resource: [
+            ec2Arn('network-interface/*'),
+            ...subnetRefs(template, 'Application').map(subnet => ec2Arn('subnet/', subnet)),
+            ec2Arn('security-group/', { 'Fn::GetAtt': [idOf(template, 'AWS::EC2::SecurityGroup', /^CacheAuthTokenRotationSecurityGroup/), 'GroupId'] }),
+          ],
         },
+        {
+          Sid: 'ManageTheFunctionNetworkInterfaces',
+          Effect: 'Allow',
+          Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          Resource: ec2Arn('network-interface/*'),
+        },
+        { Sid: 'DescribeNetworkInterfaces', Effect: 'Allow', Action: 'ec2:DescribeNetworkInterfaces', Resource: '*' },
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [rotationLog, 'Arn'] } },
         { Effect: 'Allow', Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [queueId, 'Arn'] } },
@@ -365,7 +385,8 @@ describe('ReplicatedCache', () => {
       expect(acknowledgments(cache)).toEqual({});
       expect(acknowledgments(cache.securityGroup)).toEqual({});
       expect(Object.keys(acknowledgments(cache.node.findChild('AuthTokenRotation').node.findChild('Role').node.findChild('Policy'))))
-        .toEqual(['AwsSolutions-IAM5[Resource::*]']);
+        .toEqual(['AwsSolutions-IAM5[Resource::*]',
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*]']);
     });
 
     test('passes the four compliance packs with no unacknowledged finding', () => {
@@ -492,6 +513,24 @@ describe('ReplicatedCache', () => {
       expect(cache.engine).toBe(engine);
     });
 
+    test('a fixed replication group name: a change that replaces the group fails at deployment instead', () => {
+      const { cache, template } = synth({ replicationGroupId: 'sessions-v2', snapshotName: 'sessions-final' });
+      template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+        ReplicationGroupId: 'sessions-v2',
+        SnapshotName: 'sessions-final',
+      });
+      expect(cache.replicationGroupId).toBe('sessions-v2');
+    });
+
+    test('the default name follows ElastiCache\'s rules for any construct path', () => {
+      const stack = strictStack({ env: ENV }, 'Very--Long-Stack-Name-That-Goes-On-And-On-For-Ever');
+      const network = new NetworkFoundation(stack, 'Network');
+      const cache = new ReplicatedCache(stack, 'Sessions_Cache-', { vpc: network.vpc });
+      expect(cache.replicationGroupId).toMatch(/^[a-z][a-z0-9-]{0,39}$/);
+      expect(cache.replicationGroupId).not.toMatch(/--|-$/);
+      Template.fromStack(stack).hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { ReplicationGroupId: cache.replicationGroupId });
+    });
+
     test('topology, node type, snapshots and windows', () => {
       const { template } = synth({
         nodeType: 'cache.r7g.large',
@@ -575,6 +614,7 @@ describe('ReplicatedCache', () => {
       expect(() => new ReplicatedCache(stack, 'Cache', {
         vpc: network.vpc,
         nodeType: Token.asString(Lazy.string({ produce: () => 'cache.t3.small' })),
+        replicationGroupId: Lazy.string({ produce: () => 'Bad--' }),
         shards: number(700),
         replicasPerShard: number(9),
         port: number(0),
@@ -587,6 +627,9 @@ describe('ReplicatedCache', () => {
 
   describe('bad input fails at synth with the prop, the value and what is valid', () => {
     test.each<[string, Partial<ReplicatedCacheProps>, string]>([
+      ...['Sessions', '1cache', 'my--cache', 'cache-', 'a'.repeat(41), 'cache_1'].map((id): [string, Partial<ReplicatedCacheProps>, string] =>
+        [`replication group name '${id}'`, { replicationGroupId: id },
+          `TestStack/Cache: replicationGroupId: '${id}' is not a replication group name ElastiCache accepts; use 1 to 40 lowercase letters, digits and hyphens, starting with a letter, without two hyphens in a row or a hyphen at the end.`]),
       ['no shard', { shards: 0 },
         'TestStack/Cache: shards: 0 is not a valid number of shards; a cluster-mode replication group has 1 to 500 shards.'],
       ['too many shards', { shards: 501 },

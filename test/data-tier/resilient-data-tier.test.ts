@@ -75,6 +75,8 @@ describe('ResilientDataTier', () => {
     test('TLS is enforced by a parameter group of ours (rds.force_ssl = 1) and the RSA 2048 CA', () => {
       const [pgId, pg] = only(template, 'AWS::RDS::DBParameterGroup');
       expect(pg.Properties).toMatchObject({ Family: 'postgres15', Parameters: { 'rds.force_ssl': '1' } });
+      // The default engine's parameter group keeps the construct ID it had before groups were named by family.
+      expect(pgId).toBe('DataDatabaseParameters4495DA7B');
       expect(db.Properties.DBParameterGroupName).toEqual({ Ref: pgId });
       expect(db.Properties.CACertificateIdentifier).toBe('rds-ca-rsa2048-g1');
     });
@@ -289,6 +291,41 @@ describe('ResilientDataTier', () => {
       expect(formatFindings(complianceFindings(stack.node.root))).toEqual([]);
     });
 
+    describe('a major version upgrade, PostgreSQL 15 to 16, in one deployment', () => {
+      const postgres = (version: rds.PostgresEngineVersion) => rds.DatabaseInstanceEngine.postgres({ version });
+      const before = synth({ database: { readReplicas: 1 } }).template;
+      const upgraded = { readReplicas: 1, engine: postgres(rds.PostgresEngineVersion.VER_16), allowMajorVersionUpgrade: true };
+      const after = synth({ database: upgraded }).template;
+      const primary = (template: Template) => Object.values<any>(template.findResources('AWS::RDS::DBInstance')).find(i => !i.Properties.SourceDBInstanceIdentifier);
+      const replica = (template: Template) => Object.values<any>(template.findResources('AWS::RDS::DBInstance')).find(i => i.Properties.SourceDBInstanceIdentifier);
+
+      test('by default, no major version upgrade is allowed', () => {
+        expect(primary(before).Properties).toMatchObject({ EngineVersion: '15', AllowMajorVersionUpgrade: false });
+      });
+
+      test('the instance moves to 16 with the upgrade allowed, and keeps its logical ID and identifier', () => {
+        expect(primary(after).Properties).toMatchObject({ EngineVersion: '16', AllowMajorVersionUpgrade: true });
+        expect(Object.keys(after.findResources('AWS::RDS::DBInstance', { Properties: { EngineVersion: '16' } }))).toEqual(['DataDatabaseA9E9E962']);
+        expect(primary(after).Properties.DBInstanceIdentifier).toBe(primary(before).Properties.DBInstanceIdentifier);
+      });
+
+      test('a new parameter group of the postgres16 family is created alongside, and the 15 one leaves', () => {
+        const [oldId] = only(before, 'AWS::RDS::DBParameterGroup');
+        const [newId, group] = only(after, 'AWS::RDS::DBParameterGroup');
+        expect(oldId).toBe('DataDatabaseParameters4495DA7B');
+        expect(newId).not.toBe(oldId);
+        expect(newId).toMatch(/^DataDatabaseParametersPostgres16/);
+        expect(group.Properties).toMatchObject({ Family: 'postgres16', Parameters: { 'rds.force_ssl': '1' } });
+        expect(primary(after).Properties.DBParameterGroupName).toEqual({ Ref: newId });
+      });
+
+      test('the read replica follows the source: no version of its own, the new family\'s parameter group', () => {
+        const [newId] = only(after, 'AWS::RDS::DBParameterGroup');
+        expect(replica(after).Properties.EngineVersion).toBeUndefined();
+        expect(replica(after).Properties.DBParameterGroupName).toEqual({ Ref: newId });
+      });
+    });
+
     test('RDS Proxy: TLS required, IAM auth, its own security group; peers reach the proxy instead of the database', () => {
       const stack = strictStack({ env: ENV });
       const network = new NetworkFoundation(stack, 'Network');
@@ -355,6 +392,9 @@ describe('ResilientDataTier', () => {
       ['overlapping windows', { preferredBackupWindow: '03:30-04:30' },
         "TestStack/Data: database.preferredBackupWindow ('03:30-04:30') overlaps database.preferredMaintenanceWindow ('sun:03:00-sun:04:00'); RDS requires them apart."],
       ['too many read replicas', { readReplicas: 16 }, 'TestStack/Data: database.readReplicas: 16 is outside what RDS allows (0 to 15).'],
+      ['a MySQL major upgrade with read replicas', {
+        engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_4_3 }), readReplicas: 1, allowMajorVersionUpgrade: true,
+      }, 'TestStack/Data: database.allowMajorVersionUpgrade: true with database.readReplicas: 1 on MySQL cannot be deployed: RDS upgrades MySQL read replicas before their source, and CloudFormation updates the source first. Remove the read replicas (readReplicas: 0), upgrade, then add them back.'],
       ['an engine this tier does not support', { engine: rds.DatabaseInstanceEngine.mariaDb({ version: rds.MariaDbEngineVersion.VER_10_11 }) },
         "TestStack/Data: database.engine: 'mariadb' is not supported; use PostgreSQL (the architecture) or MySQL."],
     ])('%s', (_name, database, message) => {

@@ -52,6 +52,8 @@ describe('CloudFrontOriginAccess.addRotation', () => {
         Runtime: Match.stringLikeRegexp('^nodejs\\d+\\.x$'),
         ReservedConcurrentExecutions: 1,
         VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+        // The environment is encrypted with the rotation's own key, which the role may use.
+        KmsKeyArn: { 'Fn::GetAtt': [idOf(template, 'AWS::KMS::Key', /^OriginAccessRotationKey/), 'Arn'] },
         Environment: {
           Variables: {
             HEADER_NAME: 'X-Origin-Verify',
@@ -78,9 +80,13 @@ describe('CloudFrontOriginAccess.addRotation', () => {
       expect(bySid('SetTheValuesTheListenerRulesAccept').Resource).toHaveLength(2);
       expect(bySid('ReadTheWebAcl').Action).toBe('wafv2:GetWebACL');
       const wildcards = statements.filter(s => s.Resource === '*').flatMap(s => [s.Action].flat()).sort();
-      expect(wildcards).toEqual(['ec2:AssignPrivateIpAddresses', 'ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface',
-        'ec2:DescribeNetworkInterfaces', 'ec2:UnassignPrivateIpAddresses', 'elasticloadbalancing:DescribeRules',
-        'secretsmanager:GetRandomPassword']);
+      // Only the actions that accept no resource stay on '*'; the network interfaces are this account's and region's.
+      expect(wildcards).toEqual(['ec2:DescribeNetworkInterfaces', 'elasticloadbalancing:DescribeRules', 'secretsmanager:GetRandomPassword']);
+      expect(bySid('ManageTheFunctionNetworkInterfaces')).toMatchObject({
+        Action: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':network-interface/*']] },
+      });
+      expect(JSON.stringify(bySid('CreateNetworkInterfacesInTheFunctionSubnets').Resource)).toMatch(/network-interface\/\*.*subnet\/.*subnet\/.*security-group\//);
     });
 
     test('THEN only this secret may invoke the function', () => {

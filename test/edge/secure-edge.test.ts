@@ -38,6 +38,8 @@ function synth(region: string, props: Partial<SecureEdgeProps> = {},
   const edge = new SecureEdge(stack, 'Edge', {
     loadBalancer: web.loadBalancer,
     originAccess,
+    // Without origin access, the fixture opts in to an open origin by name (the default refuses it).
+    allowOpenOrigin: !originAccess,
     ...(options.domain ? { domainName: 'www.example.com', hostedZone, originDomainName: origin!.domainName } : {}),
     ...props,
   });
@@ -365,7 +367,7 @@ describe('SecureEdge', () => {
       const staticAssetsBucket = new s3.Bucket(stack, 'Static');
       const logsBucket = new s3.Bucket(stack, 'Logs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
       const webAclArn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/shared/abc';
-      new SecureEdge(stack, 'Edge', { loadBalancer: web.loadBalancer, staticAssetsBucket, logsBucket, webAclArn });
+      new SecureEdge(stack, 'Edge', { loadBalancer: web.loadBalancer, staticAssetsBucket, logsBucket, webAclArn, allowOpenOrigin: true });
       const template = Template.fromStack(stack);
       expect(app.node.children.filter(c => c instanceof Stack)).toHaveLength(1);
       expect(distributionConfig(template).WebACLId).toBe(webAclArn);
@@ -435,7 +437,32 @@ describe('SecureEdge', () => {
       const stack = new Stack(app, 'Agnostic');
       const bucket = new s3.Bucket(stack, 'Static');
       const alb = { loadBalancerDnsName: 'alb.example.com' } as any;
-      expect(() => new SecureEdge(stack, 'Edge', { loadBalancer: alb, staticAssetsBucket: bucket })).toThrow(/region/);
+      expect(() => new SecureEdge(stack, 'Edge', { loadBalancer: alb, staticAssetsBucket: bucket, allowOpenOrigin: true })).toThrow(/region/);
+    });
+
+    test.each<[string, Partial<SecureEdgeProps>, { internal?: boolean }]>([
+      ['an internet-facing load balancer', {}, {}],
+      ['an internet-facing load balancer behind a VPC origin', { vpcOrigin: true }, {}],
+      ['an internal load balancer reached over the internet', {}, { internal: true }],
+    ])('no origin access, and no opt-in to an open origin: %s', (_name, props, options) => {
+      expect(() => synth('us-east-1', { ...props, allowOpenOrigin: undefined }, options)).toThrow(
+        'TestStack/Edge: originAccess: none given, so the load balancer would also answer requests that bypass CloudFront and its web ACL. '
+        + 'Create a CloudFrontOriginAccess and give it to ScalableWebTier (cloudFrontOriginAccess) and SecureEdge (originAccess), or put an '
+        + 'internal load balancer behind a VPC origin (vpcOrigin: true); set allowOpenOrigin: true only if the load balancer guards itself.');
+    });
+  });
+
+  describe('an origin without CloudFrontOriginAccess', () => {
+    test('an internal load balancer behind a VPC origin needs no origin access: nothing outside the VPC reaches it', () => {
+      const { template } = synth('us-east-1', { vpcOrigin: true, allowOpenOrigin: undefined }, { internal: true });
+      template.resourceCountIs('AWS::CloudFront::VpcOrigin', 1);
+      expect(distributionConfig(template).Origins.every((o: any) => !o.OriginCustomHeaders)).toBe(true);
+    });
+
+    test('allowOpenOrigin: true lets an internet-facing load balancer stand open, by name', () => {
+      const { template } = synth('us-east-1', { allowOpenOrigin: true });
+      template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Scheme: 'internet-facing' });
+      expect(distributionConfig(template).Origins.every((o: any) => !o.OriginCustomHeaders)).toBe(true);
     });
   });
 });

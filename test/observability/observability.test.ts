@@ -43,7 +43,12 @@ function synth(region: string, tiers: Tiers = ALL, props: Partial<ObservabilityP
   const dataTier = tiers.data
     ? new ResilientDataTier(stack, 'Data', { vpc: network.vpc, database: { readReplicas: tiers.readReplicas ?? 0 } })
     : undefined;
-  const edge = tiers.edge ? new SecureEdge(stack, 'Edge', { loadBalancer: webTier!.loadBalancer, webAclArn: tiers.webAclArn }) : undefined;
+  const edge = tiers.edge ? new SecureEdge(stack, 'Edge', {
+    loadBalancer: webTier!.loadBalancer,
+    webAclArn: tiers.webAclArn,
+    // What is watched does not depend on how the origin is locked.
+    allowOpenOrigin: true,
+  }) : undefined;
   const observability = new Observability(stack, 'Observability', {
     network: tiers.network ? network : undefined,
     webTier: tiers.web ? webTier : undefined,

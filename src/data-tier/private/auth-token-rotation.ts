@@ -91,11 +91,10 @@ export class AuthTokenRotation extends Construct {
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         })],
       })],
-      wildcardReason: 'A function in a VPC manages its network interfaces with ec2:CreateNetworkInterface, ' +
-        'DescribeNetworkInterfaces, DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses, and ' +
-        'the rotation generates tokens with secretsmanager:GetRandomPassword (added by aws-cdk-lib\'s RotationSchedule): ' +
-        'none of these actions supports resource-level permissions. Secret, key and replication group access is scoped ' +
-        'to this cache\'s own resources.',
+      wildcardReason: 'Two actions accept no resource: ec2:DescribeNetworkInterfaces, with which Lambda finds the network ' +
+        'interfaces of a function in a VPC, and secretsmanager:GetRandomPassword, with which the rotation generates ' +
+        'tokens (added by aws-cdk-lib\'s RotationSchedule). The other network-interface actions are scoped to this ' +
+        'account and region, and secret, key and replication group access to this cache\'s own resources.',
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       queueKey: props.encryptionKey,
