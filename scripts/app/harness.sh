@@ -35,16 +35,16 @@ timings=()
 step_start=$total_start
 step_name=
 step() {
-  [ -z "$step_name" ] || timings+=("$(printf '%-44s %6.1f s' "$step_name" "$(awk -v a="$step_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')")")
+  [ -z "$step_name" ] || timings+=("$(printf '%-60.60s %6.1f s' "$step_name" "$(awk -v a="$step_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')")")
   step_name=$1
   step_start=$(date +%s.%N)
-  printf '\n=== %s\n' "$1"
+  [ -z "$1" ] || printf '\n=== %s\n' "$1"
 }
 print_timings() {
   step ''
   printf '\n=== Harness timing (%s)\n' "$mode"
   printf '%s\n' "${timings[@]}"
-  printf '%-44s %6.1f s\n' total "$(awk -v a="$total_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
+  printf '%-60s %6.1f s\n' total "$(awk -v a="$total_start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')"
 }
 
 step 'Packages (apt-get install what is missing)'
@@ -86,12 +86,14 @@ fi
 
 app_pids=()
 moto_pid=
+sleep_pid=
 status=1
 # shellcheck disable=SC2317 # invoked by the EXIT trap
 cleanup() {
   set +e
   for pid in "${app_pids[@]}"; do kill "$pid" 2>/dev/null; done
   [ -z "$moto_pid" ] || kill "$moto_pid" 2>/dev/null
+  [ -z "$sleep_pid" ] || kill "$sleep_pid" 2>/dev/null
   if [ -f "$work/harness.env" ]; then
     bash "$here/servers.sh" "$work" stop-redis
     bash "$here/servers.sh" "$work" stop-pg
@@ -309,12 +311,18 @@ if [ "$mode" = serve ]; then
   step 'Serving (Ctrl-C stops everything)'
   echo "application: http://127.0.0.1:$APP_PORT (cache), http://127.0.0.1:$APP2_PORT (no cache); environment: $work/harness.env"
   sleep infinity &
-  wait $! || true
+  sleep_pid=$!
+  wait "$sleep_pid" || true
 elif [ "$mode" = test ]; then
   step 'Tests: the eight behaviours (jest, scripts/app/app.itest.ts)'
   HARNESS_ENV=$work/harness.env node_modules/.bin/jest --config scripts/app/jest.config.json --runInBand || result=$?
   # The last test stopped the application with SIGTERM: it must have exited by itself, with status 0.
   app_status=0
+  if kill -0 "$APP_PID" 2>/dev/null; then
+    echo 'the application is still running after the tests: stopping it' >&2
+    kill "$APP_PID"
+    result=1
+  fi
   wait "$APP_PID" || app_status=$?
   echo "application exit status after SIGTERM: $app_status"
   [ "$app_status" -eq 0 ] || result=1

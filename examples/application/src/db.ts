@@ -191,6 +191,7 @@ export class Database {
         return result.rows;
       } catch (err) {
         const kind = errorKind(err);
+        if ((err as { code?: unknown }).code === '57014') throw new DatabaseUnavailableError('the database did not answer in time', err);
         if (kind === 'other') throw err;
         const budget = kind === 'auth' ? AUTH_RETRY_BUDGET_MS : CONNECTION_RETRY_BUDGET_MS;
         const elapsed = Date.now() - started;
