@@ -32,8 +32,12 @@ const clusterClient = () => new Cluster([{ host: '127.0.0.1', port: redisPorts[0
 let pg: Client;
 const superuser = () => {
   const client = new Client({
-    host: '127.0.0.1', port: Number(env.PG_PORT), user: env.PG_SUPERUSER, password: env.PG_SUPERUSER_PASSWORD,
-    database: 'app', ssl: { ca, rejectUnauthorized: true },
+    host: '127.0.0.1',
+    port: Number(env.PG_PORT),
+    user: env.PG_SUPERUSER,
+    password: env.PG_SUPERUSER_PASSWORD,
+    database: 'app',
+    ssl: { ca, rejectUnauthorized: true },
   });
   client.on('error', () => undefined); // the database is stopped on purpose in test 7
   return client;
@@ -162,7 +166,8 @@ test('3. database password rotation (single-user, AWSPENDING then AWSCURRENT) un
   const password = randomBytes(16).toString('hex');
   // Secrets Manager's rotation: createSecret (AWSPENDING), setSecret (the database), finishSecret (AWSCURRENT).
   const pending = await sm.send(new PutSecretValueCommand({
-    SecretId: secretArn, VersionStages: ['AWSPENDING'],
+    SecretId: secretArn,
+    VersionStages: ['AWSPENDING'],
     SecretString: JSON.stringify({ username: 'dbadmin', password, engine: 'postgres', host: '127.0.0.1', port: Number(env.PG_PORT), dbname: 'app' }),
   }));
   await pg.query(`ALTER ROLE dbadmin PASSWORD '${password}'`);

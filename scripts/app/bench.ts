@@ -59,7 +59,10 @@ async function main(): Promise<void> {
       console.log(`${c.name}, run ${i + 1}: ${runs[i].rps.toFixed(0)} req/s, p50 ${runs[i].p50} ms, p99 ${runs[i].p99} ms`);
     }
     rows.push({
-      name: c.name, rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)),
+      name: c.name,
+      rps: median(runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
       bad: runs.reduce((n, r) => n + r.non2xx + r.errors, 0),
     });
   }

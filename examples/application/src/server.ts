@@ -188,7 +188,8 @@ async function main(): Promise<void> {
     };
   }
 
-  async function route(req: IncomingMessage, url: URL, ctx: RequestContext): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+  type Result = { status: number; body: unknown; headers?: Record<string, string> };
+  async function route(req: IncomingMessage, url: URL, ctx: RequestContext): Promise<Result> {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     if (path === config.healthCheckPath || path === '/health') {
@@ -218,9 +219,13 @@ async function main(): Promise<void> {
     res.on('close', () => {
       inFlight--;
       log.info('request', {
-        requestId, method: req.method, path: url.pathname, status: res.statusCode,
+        requestId,
+        method: req.method,
+        path: url.pathname,
+        status: res.statusCode,
         latencyMs: Math.round(Number(process.hrtime.bigint() - started) / 1e4) / 100,
-        ...(ctx.cache ? { cache: ctx.cache } : {}), ...(ctx.db ? { db: ctx.db } : {}),
+        ...(ctx.cache ? { cache: ctx.cache } : {}),
+        ...(ctx.db ? { db: ctx.db } : {}),
         ...(res.writableFinished ? {} : { aborted: true }),
       });
     });
@@ -281,8 +286,11 @@ async function main(): Promise<void> {
     server.listen(config.port, '0.0.0.0', () => resolve());
   });
   log.info('listening', {
-    port: config.port, healthCheckPath: config.healthCheckPath, cache: config.cache.enabled ? 'enabled' : 'disabled',
-    replicas: db.replicaCount, node: process.version,
+    port: config.port,
+    healthCheckPath: config.healthCheckPath,
+    cache: config.cache.enabled ? 'enabled' : 'disabled',
+    replicas: db.replicaCount,
+    node: process.version,
   });
   await migrations;
 }
