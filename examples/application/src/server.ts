@@ -20,6 +20,11 @@ class HttpError extends Error {
   }
 }
 
+/** JSON text to send as it is (the cache holds items serialized). */
+class JsonText {
+  constructor(readonly text: string) {}
+}
+
 interface Item {
   id: number;
   name: string;
@@ -100,8 +105,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
+/** A JSON response; `body` is serialized unless it is already JSON text (a cached item, sent as it is). */
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = JSON.stringify(body);
+  const payload = body instanceof JsonText ? body.text : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(payload)),
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
     if (cache) {
       const cached = await cache.get(key);
       ctx.cache = cached.status;
-      if (cached.value !== undefined) return { status: 200, body: JSON.parse(cached.value) as Item };
+      if (cached.value !== undefined) return { status: 200, body: new JsonText(cached.value) };
     } else {
       ctx.cache = 'bypass';
     }
