@@ -103,7 +103,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   gitignore: ['cdk.out/', '.venv/', '.venv-verify/', '.venv-moto/', '*.pyc', '__pycache__/', '.jsii.tabl.json',
-    '/test-reports/', '/coverage/', '/.tmp/', '/examples/java/target/'],
+    '/test-reports/', '/coverage/', '/.tmp/', '/examples/java/target/',
+    // node_modules may be a symbolic link (a git worktree sharing another's): `node_modules/` matches folders only.
+    '/node_modules'],
 });
 
 // Develop on the newest aws-cdk-lib; users may use anything from the floor up. jsii's JSII6 warning asks for the
@@ -211,6 +213,21 @@ project.addTask('bench', {
 project.addTask('test:cdk-floor', {
   description: `Run the unit tests against the oldest supported aws-cdk-lib (${CDK_FLOOR}) in a scratch copy`,
   exec: 'bash scripts/test-cdk-floor.sh',
+});
+
+// The sample application (examples/application): its self-contained release (esbuild), and the harness that runs it
+// against real PostgreSQL 15, a Redis 7 cluster and moto's Secrets Manager on 127.0.0.1 (scripts/app/harness.sh).
+project.addTask('app:build', {
+  description: 'Bundle the sample application into examples/application/dist/release/server.js (deterministic)',
+  exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/application/build.ts',
+});
+project.addTask('app:test', {
+  description: 'The sample application against real PostgreSQL, Redis cluster and Secrets Manager (moto): the eight behaviour tests',
+  exec: 'bash scripts/app/harness.sh',
+});
+project.addTask('bench:app', {
+  description: 'Benchmark the sample application (cache hits, misses, cache disabled; autocannon, median of 3) on the harness servers',
+  exec: 'bash scripts/app/harness.sh --bench',
 });
 
 project.synth();
