@@ -103,7 +103,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 
   gitignore: ['cdk.out/', '.venv/', '.venv-verify/', '.venv-moto/', '*.pyc', '__pycache__/', '.jsii.tabl.json',
-    '/test-reports/', '/coverage/', '/.tmp/', '/examples/java/target/'],
+    '/test-reports/', '/coverage/', '/.tmp/', '/examples/java/target/',
+    'examples/application/dist/'],
 });
 
 // Develop on the newest aws-cdk-lib; users may use anything from the floor up. jsii's JSII6 warning asks for the
