@@ -12,8 +12,8 @@ stderr as `moto-bridge: ...` lines, so the server log shows what it did; audit.p
    and its handler run with Node.js (lambda-runner.js), synchronously, against this same server (AWS_ENDPOINT_URL);
    the properties are sent as CloudFormation sends them (every scalar a string: "true", "false", "1"; moto passes
    the template's JSON values); the CloudFormation response it sends gives the physical ID and Data, and FAILED (or
-   a crash, or no response) fails the deployment, as in CloudFormation. Python handlers run the same way, with lambda-runner.py (item 5).
-   Not emulated: runtimes other than Node.js and Python, the Lambda sandbox (the code runs with moto's test
+   a crash, or no response) fails the deployment, as in CloudFormation. Python handlers run the same way, with
+   lambda-runner.py (item 5). Not emulated: runtimes other than Node.js and Python, the Lambda sandbox (the code runs with moto's test
    credentials; moto does not enforce IAM; a function's VPC, reserved concurrency and dead-letter queue play no part),
    Update and Delete events.
 2. A type moto's CloudFormation does not model gets a placeholder (after moto's own "No Moto CloudFormation support
@@ -712,7 +712,8 @@ def main() -> None:
     SubnetRouteTableAssociation.create_from_cloudformation_json = route_table_association_visible(
         SubnetRouteTableAssociation.create_from_cloudformation_json)
     from moto.awslambda.models import LambdaFunction
-    LambdaFunction.create_from_cloudformation_json = function_with_layers(LambdaFunction.create_from_cloudformation_json)
+    LambdaFunction.create_from_cloudformation_json = function_with_layers(
+        LambdaFunction.create_from_cloudformation_json)
     from moto.s3.models import FakeBucket
     FakeBucket.create_from_cloudformation_json = bucket_with_versioning(FakeBucket.create_from_cloudformation_json)
     elbv2_full_names()
