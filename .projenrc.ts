@@ -105,7 +105,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   gitignore: ['cdk.out/', '.venv/', '.venv-verify/', '.venv-moto/', '*.pyc', '__pycache__/', '.jsii.tabl.json',
     '/test-reports/', '/coverage/', '/.tmp/', '/examples/java/target/',
     // node_modules may be a symbolic link (a git worktree sharing another's): `node_modules/` matches folders only.
-    '/node_modules'],
+    '/node_modules', 'examples/application/dist/'],
 });
 
 // Develop on the newest aws-cdk-lib; users may use anything from the floor up. jsii's JSII6 warning asks for the

@@ -24,6 +24,16 @@ checks, and prints as a PASS/FAIL table:
   ARN reaches the main stack through SSM); the public zone's A record origin.<zone> aliasing the load balancer,
   A/AAAA <domain> in CloudFront's zone aliasing the distribution (its placeholder while moto skips CloudFront:
   SKIP for the rest); the certificates' DNS validation records. skipped-types.json is matched per variant;
+- the application and static content (ProductionWebApp's application and staticContent): the launch template's user
+  data (decoded) downloads one release with `aws s3api get-object`, whose bucket and key hold, in moto's S3 (the CDK
+  CLI uploaded the asset), a zip with server.js (the files of examples/application/dist/release); the instance
+  role's customer-managed policy grants exactly s3:GetObject on exactly that object, and only that in S3; the
+  static content deployment (Custom::CDKBucketDeployment, its Python handler run by server.py with its AWS CLI layer)
+  targets the static assets bucket under static/, the distribution (its placeholder) with ['/static/*'], Prune
+  false; the objects under static/ equal examples/application/static (names and bytes); the server log says the
+  invalidation was not run (CloudFront is skipped); the deployment function's runtime, reserved concurrency 1,
+  application subnets and layer (API), its dead-letter queue (template to the deployed queue: moto's Lambda does not
+  keep DeadLetterConfig);
 - the origin header rotation: its function's shipped code, run with the Lambda runtime's AWS SDK (--node-path)
   through Secrets Manager's four steps against the deployed secret and listener rules and a distribution created
   for it, since moto skips the schedule and CloudFront: the rules accept both values while CloudFront sends the new
@@ -36,7 +46,9 @@ Exit code 0 when nothing FAILs.
 from __future__ import annotations
 
 import argparse
+import base64
 import collections
+import io
 import json
 import os
 import re
@@ -44,7 +56,9 @@ import secrets
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import uuid
+import zipfile
 from typing import Any, Callable
 
 import boto3
@@ -62,6 +76,7 @@ SPEC_BUCKETS = ('StaticAssets', 'Backups', 'Logs')  # StorageBuckets' buckets, b
 CLOUDFRONT_PREFIX_LIST = 'com.amazonaws.global.cloudfront.origin-facing'
 ORIGIN_HEADER = 'X-Origin-Verify'
 PLACEHOLDER = ':moto-skipped/'
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..'))
 
 # Parts of the architecture moto may skip, reported as SKIP rows when their type is among the skipped ones.
 SKIPPABLE_COMPONENTS = {
@@ -86,11 +101,15 @@ NOT_TESTED = [
     'Properties moto ignores on types it does model, e.g. RDS DeletionProtection, IAM database authentication, '
     'Performance Insights, enhanced monitoring and log exports; S3 lifecycle, logging, replication, public access '
     'block and object lock; security group inline egress; KMS key policies; Auto Scaling instance spread across '
-    'AZs (moto puts them in the first subnet); the launch template\'s contents; VPC flow log delivery.',
+    'AZs (moto puts them in the first subnet); the launch template\'s contents beyond the release download; VPC flow '
+    'log delivery.',
     'Runtime behaviour: no instance boots, no traffic flows through the load balancer, CloudFront or WAF, no '
     'database or cache accepts a connection, no backup, replication or rotation runs, no alarm fires.',
-    'Custom resources: only Create, with Node.js handlers run outside the Lambda sandbox (server.py); Update and '
-    'Delete are not exercised, nor the auth token rotation function (Python; its schedule is skipped).',
+    'Custom resources: only Create, with Node.js and Python handlers run outside the Lambda sandbox (server.py; '
+    'Python handlers on the moto venv\'s Python and boto3, whatever the function\'s runtime version); Update and '
+    'Delete are not exercised, nor the auth token rotation function (its schedule is skipped). The static content '
+    'deployment\'s CloudFront invalidation is not run (the distribution is skipped); the function\'s VPC, reserved '
+    'concurrency and dead-letter queue play no part in the run.',
     'Updates, drift and deletion of the stacks (one fresh deployment only).',
     'Domain variant (deploy.sh --domain): ACM validation itself (moto issues a requested certificate without any DNS '
     'lookup; server.py writes the validation records as CloudFormation does, and the audit finds them in the zone); '
@@ -326,7 +345,7 @@ def audit_log(audit: Audit, log: str) -> None:
 
 
 def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[str, list[str]],
-                       domain: Domain | None) -> None:
+                       domain: Domain | None, log: str) -> None:
     main = next((s for s in stacks if s.resources('AWS::EC2::VPC')), None)
     audit.section = 'Architecture: network'
     if not audit.check(main is not None, 'a stack with the VPC'):
@@ -485,6 +504,11 @@ def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[
         for bucket in stack.resources('AWS::S3::Bucket', r'/Replica'):
             audit_bucket(audit, client('s3', stack.region), bucket, f'{stack.region} {short(bucket["path"])}')
 
+    try:
+        audit_application(audit, client, main, ids, log)
+    except Exception as err:  # noqa: BLE001 - report, do not hide the rest
+        audit.add('FAIL', 'application and static content audit stopped', f'{type(err).__name__}: {err}')
+
     audit.section = 'Architecture: edge and observability'
     sns = client('sns', region)
     for topic in main.resources('AWS::SNS::Topic'):
@@ -506,6 +530,174 @@ def audit_architecture(audit: Audit, client, stacks: list[Stack], skipped: dict[
                           'AWS::SecretsManager::RotationSchedule'):
         if resource_type in skipped:
             audit.add('SKIP', SKIPPABLE_COMPONENTS[resource_type], f'{resource_type} x{len(skipped[resource_type])}')
+
+
+RELEASE_DOWNLOAD = re.compile(r"aws s3api get-object --region (\S+) --bucket '([^']+)' --key '([^']+)'")
+
+
+def local_files(directory: str) -> dict[str, bytes]:
+    """The files under `directory`, by their path relative to it (with "/"), with their bytes."""
+    files = {}
+    for folder, _, names in os.walk(directory):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, 'rb') as f:
+                files[os.path.relpath(path, directory).replace(os.sep, '/')] = f.read()
+    return files
+
+
+def policy_statements(iam, role_name: str) -> list[dict[str, Any]]:
+    """The statements of the customer-managed policies attached to the role (moto's IAM, default versions)."""
+    statements = []
+    pages = iam.get_paginator('list_attached_role_policies').paginate(RoleName=role_name)
+    for attached in [p for page in pages for p in page['AttachedPolicies']]:
+        arn = attached['PolicyArn']
+        if arn.startswith('arn:aws:iam::aws:'):
+            continue
+        version = iam.get_policy(PolicyArn=arn)['Policy']['DefaultVersionId']
+        document = iam.get_policy_version(PolicyArn=arn, VersionId=version)['PolicyVersion']['Document']
+        if isinstance(document, str):
+            document = json.loads(urllib.parse.unquote(document))
+        found = document.get('Statement', [])
+        statements += found if isinstance(found, list) else [found]
+    return statements
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def audit_application(audit: Audit, client, main: Stack, ids: dict[str, set[str]], log: str) -> None:
+    """The user's application and static content (ProductionWebApp's application and staticContent): the release
+    object the instances download, and the static content deployment (aws-cdk-lib's BucketDeployment), whose Python
+    handler server.py's bridge runs for real, without the CloudFront invalidation."""
+    audit.section = 'Application release (WebApplication.fromAsset)'
+    region = main.region
+    ec2, s3, iam = client('ec2', region), client('s3', region), client('iam', region)
+    templates = main.resources('AWS::EC2::LaunchTemplate', r'/Web/')
+    if audit.check(len(templates) == 1, 'one launch template in the web tier',
+                   ', '.join(short(t['path']) for t in templates)):
+        versions = ec2.describe_launch_template_versions(LaunchTemplateId=templates[0]['physical'],
+                                                         Versions=['$Latest'])['LaunchTemplateVersions']
+        data = versions[0]['LaunchTemplateData'] if versions else {}
+        user_data = base64.b64decode(data.get('UserData', '')).decode('utf-8', errors='replace')
+        downloads = RELEASE_DOWNLOAD.findall(user_data)
+        if audit.check(len(downloads) == 1, 'user data downloads one release (aws s3api get-object)',
+                       f'{templates[0]["physical"]} v{versions[0]["VersionNumber"] if versions else "?"}: '
+                       + '; '.join(f's3://{b}/{k} ({r})' for r, b, k in downloads)):
+            download_region, bucket, key = downloads[0]
+            audit.check(download_region == region, 'the download\'s region is the stack\'s', download_region)
+            body = audit.guard('release object exists in S3',
+                               lambda: s3.get_object(Bucket=bucket, Key=key)['Body'].read())
+            if body is not None:
+                audit.add('PASS', 'release object exists in S3 (uploaded by the CDK CLI)', f's3://{bucket}/{key}: '
+                          f'{len(body)} bytes')
+                names: dict[str, bytes] = {}
+                try:
+                    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                        names = {n: archive.read(n) for n in archive.namelist() if not n.endswith('/')}
+                except zipfile.BadZipFile as err:
+                    audit.add('FAIL', 'release object is a zip', str(err))
+                audit.check('server.js' in names, 'release object is a zip holding server.js',
+                            f'{len(names)} file(s): {", ".join(sorted(names)[:5])}')
+                release = os.path.join(ROOT, 'examples', 'application', 'dist', 'release')
+                if os.path.isdir(release):
+                    audit.check(names == local_files(release), 'release object = examples/application/dist/release '
+                                '(names and bytes)', f'{len(local_files(release))} local file(s)')
+            roles = main.resources('AWS::IAM::Role', r'/Web/InstanceRole/')
+            profile_arn = data.get('IamInstanceProfile', {}).get('Arn', '')
+            profile = audit.guard('launch template\'s instance profile', lambda: iam.get_instance_profile(
+                InstanceProfileName=profile_arn.rsplit('/', 1)[-1])['InstanceProfile'])
+            if audit.check(len(roles) == 1 and bool(profile) and [r['RoleName'] for r in profile['Roles']] == [
+                    roles[0]['physical']], 'launch template\'s instance profile holds the instance role',
+                    f'{profile_arn} -> {[r["RoleName"] for r in (profile or {}).get("Roles", [])]}'):
+                statements = policy_statements(iam, roles[0]['physical'])
+                s3_statements = [st for st in statements if any(str(a) == '*' or str(a).lower().startswith('s3:')
+                                                                for a in as_list(st.get('Action', [])))]
+                object_arn = f'arn:aws:s3:::{bucket}/{key}'
+                exact = [st for st in s3_statements if st.get('Effect') == 'Allow' and 'Condition' not in st
+                         and as_list(st['Action']) == ['s3:GetObject'] and as_list(st.get('Resource')) == [object_arn]]
+                audit.check(len(s3_statements) == 1 and len(exact) == 1,
+                            'instance role\'s managed policy: exactly s3:GetObject on exactly the release object',
+                            '; '.join(f'{as_list(st.get("Action"))} on {as_list(st.get("Resource"))}'
+                                      for st in s3_statements) or 'no S3 statement')
+
+    audit.section = 'Static content (BucketDeployment, run by server.py\'s bridge)'
+    deployments = main.resources('Custom::CDKBucketDeployment')
+    if not audit.check(len(deployments) == 1, 'one static content deployment',
+                       ', '.join(short(d['path']) for d in deployments)):
+        return
+    deployment = deployments[0]
+    properties = deployment['properties']
+    buckets = main.resources('AWS::S3::Bucket', r'/Storage/StaticAssetsBucket/')
+    distributions = main.resources('AWS::CloudFront::Distribution')
+    bucket = buckets[0] if len(buckets) == 1 else None
+    distribution = distributions[0] if len(distributions) == 1 else None
+    audit.check(bucket is not None and properties.get('DestinationBucketName') == {'Ref': bucket['logical']},
+                'destination = the static assets bucket', json.dumps(properties.get('DestinationBucketName')))
+    prefix = properties.get('DestinationBucketKeyPrefix')
+    audit.check(prefix == 'static/', 'destination prefix static/', f'{prefix!r}')
+    audit.check(distribution is not None and properties.get('DistributionId') == {'Ref': distribution['logical']},
+                'invalidates the distribution', f'{json.dumps(properties.get("DistributionId"))} '
+                f'(deployed: {distribution["physical"] if distribution else None})')
+    audit.check(properties.get('DistributionPaths') == ['/static/*'], 'invalidation paths [\'/static/*\']',
+                f'{properties.get("DistributionPaths")}')
+    audit.check(str(properties.get('Prune')).lower() == 'false', 'Prune false (earlier files are kept)',
+                f'{properties.get("Prune")!r}')
+    invoked = re.findall(rf'moto-bridge: invoke \S+ \((.*)\) for {deployment["logical"]} \(', log)
+    audit.check(bool(invoked) and invoked[-1].startswith('python') and '1 layer(s) unpacked as /opt' in invoked[-1],
+                'its Python handler ran, with its AWS CLI layer', (invoked or [''])[-1])
+    if bucket is not None and bucket['physical']:
+        local = local_files(os.path.join(ROOT, 'examples', 'application', 'static'))
+        pages = s3.get_paginator('list_objects_v2').paginate(Bucket=bucket['physical'], Prefix='static/')
+        keys = sorted(o['Key'] for page in pages for o in page.get('Contents', []))
+        deployed = {k[len('static/'):]: s3.get_object(Bucket=bucket['physical'], Key=k)['Body'].read() for k in keys}
+        differ = sorted(set(deployed) ^ set(local))
+        audit.check(bool(local) and deployed == local, 'static/ in the static assets bucket = examples/application/'
+                    'static (names and bytes)', f'{bucket["physical"]}: {len(deployed)} object(s), {len(local)} '
+                    f'local file(s){f"; differ: {differ}" if differ else ""}')
+    if distribution is not None and PLACEHOLDER in str(distribution['physical']):
+        line = (f'moto-bridge: {deployment["logical"]}: invalidation of {distribution["logical"]} (/static/*) not run: '
+                'CloudFront is not deployed in moto')
+        audit.check(line in log, 'the bridge says the invalidation was not run', line[len('moto-bridge: '):][:150])
+        audit.add('SKIP', 'CloudFront invalidation of /static/*', 'AWS::CloudFront::Distribution is not modelled '
+                  'by moto: the handler ran without DistributionId')
+
+    audit.section = 'Static content deployment function'
+    token = properties.get('ServiceToken', {})
+    logical = token.get('Fn::GetAtt', [None])[0] if isinstance(token, dict) else None
+    functions = [f for f in main.resources('AWS::Lambda::Function') if f['logical'] == logical]
+    if not audit.check(len(functions) == 1, 'the deployment\'s function (its ServiceToken)', f'{logical}'):
+        return
+    fn = functions[0]
+    lam = client('lambda', region)
+    described = audit.guard('function exists', lambda: lam.get_function(FunctionName=fn['physical']))
+    if not described:
+        return
+    config = described['Configuration']
+    runtime = config.get('Runtime')
+    audit.check(runtime == fn['properties'].get('Runtime') and str(runtime).startswith('python'),
+                'runtime (API = template)', f'{runtime}')
+    concurrency = described.get('Concurrency', {}).get('ReservedConcurrentExecutions')
+    audit.check(concurrency == 1, 'reserved concurrency 1', f'{concurrency}')
+    subnets = set(config.get('VpcConfig', {}).get('SubnetIds', []))
+    audit.check(bool(subnets) and subnets == ids.get('application'), 'in the application subnets',
+                ', '.join(sorted(subnets)))
+    layers = [layer['Arn'] for layer in config.get('Layers', [])]
+    audit.check(len(layers) == 1 and ':layer:' in layers[0], 'its AWS CLI layer attached', ', '.join(layers))
+    target = fn['properties'].get('DeadLetterConfig', {}).get('TargetArn', {})
+    queues = [q for q in main.resources('AWS::SQS::Queue', r'/StaticContent/')
+              if target == {'Fn::GetAtt': [q['logical'], 'Arn']}]
+    if audit.check(len(queues) == 1, 'dead-letter target = the static content\'s queue (template)',
+                   f'{json.dumps(target)}'):
+        sqs = client('sqs', region)
+        attributes = audit.guard('dead-letter queue exists', lambda: sqs.get_queue_attributes(
+            QueueUrl=queues[0]['physical'], AttributeNames=['QueueArn', 'KmsMasterKeyId'])['Attributes'])
+        if attributes is not None:
+            reported = config.get('DeadLetterConfig', {}).get('TargetArn')
+            audit.check(bool(attributes.get('KmsMasterKeyId')) and reported in (None, attributes['QueueArn']),
+                        'dead-letter queue deployed, KMS-encrypted', f'{attributes["QueueArn"]}'
+                        + ('' if reported else ' (moto\'s Lambda does not keep DeadLetterConfig: template to queue)'))
 
 
 CLOUDFRONT_HOSTED_ZONE = 'Z2FDTNDATAQYW2'  # the fixed zone of every CloudFront alias target (partition aws)
@@ -884,7 +1076,7 @@ def main() -> int:
     audit_coverage(audit, app_stacks + bootstrap, skipped, allow_list, log, variant)
     audit_log(audit, log)
     try:
-        audit_architecture(audit, client, app_stacks, skipped, domain)
+        audit_architecture(audit, client, app_stacks, skipped, domain, log)
     except Exception as err:  # noqa: BLE001 - report, do not hide the table
         audit.add('FAIL', 'architecture audit stopped', f'{type(err).__name__}: {err}')
     try:

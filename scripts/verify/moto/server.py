@@ -10,9 +10,12 @@ stderr as `moto-bridge: ...` lines, so the server log shows what it did; audit.p
    (Docker) and goes on at once: the resources that use the custom resource's attributes get None. Here the
    function's deployment package (from moto's Lambda backend: what the CDK CLI published to moto's S3) is unpacked
    and its handler run with Node.js (lambda-runner.js), synchronously, against this same server (AWS_ENDPOINT_URL);
-   the CloudFormation response it sends gives the physical ID and Data, and FAILED (or a crash, or no response)
-   fails the deployment, as in CloudFormation. Not emulated: runtimes other than Node.js, the Lambda sandbox
-   (the code runs with moto's test credentials; moto does not enforce IAM), Update and Delete events.
+   the properties are sent as CloudFormation sends them (every scalar a string: "true", "false", "1"; moto passes
+   the template's JSON values); the CloudFormation response it sends gives the physical ID and Data, and FAILED (or
+   a crash, or no response) fails the deployment, as in CloudFormation. Python handlers run the same way, with
+   lambda-runner.py (item 5). Not emulated: runtimes other than Node.js and Python, the Lambda sandbox (the code runs with moto's test
+   credentials; moto does not enforce IAM; a function's VPC, reserved concurrency and dead-letter queue play no part),
+   Update and Delete events.
 2. A type moto's CloudFormation does not model gets a placeholder (after moto's own "No Moto CloudFormation support
    for <type>" line) instead of nothing: nothing is created and its properties are not evaluated, as in stock moto,
    but Ref gives an ARN-shaped `arn:aws:<service>:<region>:<account>:moto-skipped/<kind>/<logical id>/not-deployed`
@@ -31,17 +34,31 @@ stderr as `moto-bridge: ...` lines, so the server log shows what it did; audit.p
      the wrong key (dropped); and a backup window that ends when the maintenance window starts counted as an
      overlap (RDS accepts adjacent windows).
    - AWS::S3::Bucket: VersioningConfiguration applied (moto applies only BucketEncryption and Tags).
+   - AWS::Lambda::Function: Layers attached (moto drops them; a Ref to a layer version gives an object).
    - AWS::EC2::SubnetRouteTableAssociation also made with AssociateRouteTable (moto's own record of it does not
      show in DescribeRouteTables).
    - AWS::ElasticLoadBalancingV2::LoadBalancer LoadBalancerFullName and CanonicalHostedZoneID, and TargetGroup
      TargetGroupFullName (and the target group's other attributes): moto gives none (None in the template's text,
      or HTTP 500).
+5. Python custom resource handlers (aws-cdk-lib's Custom::CDKBucketDeployment, whose singleton function runs its
+   Python handler with the AWS CLI v1 of the AwsCliLayer) run for real: the deployment package is unpacked as for
+   Node.js, the function's layers (moto's layer versions: what the CDK CLI published) are unpacked in order into one
+   directory that plays /opt, and lambda-runner.py runs the handler with this server's Python (the moto venv: its
+   boto3 stands in for the runtime's; MOTO_BRIDGE_PYTHON overrides), starting `/opt/...` programs from that directory
+   with the same Python (the layer's `aws` script names Lambda's /var/lang/bin/python). The handler and the CLI reach
+   this server through AWS_ENDPOINT_URL: the static files really are copied from the asset archive in moto's S3 to
+   the destination bucket. A Custom::CDKBucketDeployment whose DistributionId is a placeholder (CloudFront is not
+   modelled by moto) runs without DistributionId, so its handler skips the invalidation, logged as
+   `<logical id>: invalidation of <distribution> (<paths>) not run: CloudFront is not deployed in moto`; the deployed
+   template keeps the property. Not emulated: the function's Python version (logged with each invocation), the
+   invalidation itself.
 
 The Lambda API stays moto's Docker-less one (lambda.use_docker false: Invoke does not run code).
 
 Environment:
   MOTO_BRIDGE_NODE_PATH  node_modules with the AWS SDK v3 clients the handlers require (the Lambda runtime's SDK)
   MOTO_BRIDGE_NODE       the Node.js binary (default: `node` on PATH)
+  MOTO_BRIDGE_PYTHON     the Python of Python handlers (default: this server's, the moto venv's)
 """
 from __future__ import annotations
 
@@ -64,6 +81,7 @@ from moto.cloudformation.exceptions import ValidationError
 from moto.moto_api._internal import mock_random
 
 RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lambda-runner.js')
+PYTHON_RUNNER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'lambda-runner.py')
 RESPONSE_HOST = 'cloudformation-response.moto-bridge.invalid'
 CODE_ROOT = tempfile.mkdtemp(prefix='moto-bridge-code-')
 atexit.register(shutil.rmtree, CODE_ROOT, True)
@@ -85,20 +103,35 @@ def unpack(fn: Any) -> str:
     return directory
 
 
+def unpack_layers(fn: Any) -> str:
+    """A directory holding the function's layers (moto's layer versions, what the CDK CLI published), unpacked in
+    their order, a later one's files over an earlier one's, as Lambda mounts them at /opt; once per set of layers."""
+    from moto.awslambda.utils import get_backend as get_lambda_backend
+
+    backend = get_lambda_backend(fn.account_id, fn.region)
+    versions = [backend.layers_versions_by_arn(layer['Arn']) for layer in fn.layers or []]
+    digest = hashlib.sha256(b''.join(hashlib.sha256(v.code_bytes).digest() for v in versions)).hexdigest()
+    directory = os.path.join(CODE_ROOT, f'opt-{digest}')
+    if not os.path.isdir(directory):
+        for version in versions:
+            with zipfile.ZipFile(io.BytesIO(version.code_bytes)) as layer:
+                for member in layer.infolist():
+                    extracted = layer.extract(member, directory + '.tmp')
+                    mode = member.external_attr >> 16  # zipfile drops the permissions (the CLI's `aws` script)
+                    if mode and not member.is_dir():
+                        os.chmod(extracted, mode & 0o777)
+        os.makedirs(directory + '.tmp', exist_ok=True)
+        os.rename(directory + '.tmp', directory)
+    return directory
+
+
 def invoke(fn: Any, event: dict[str, Any], region_name: str) -> dict[str, Any]:
     """Runs the function's handler on `event`; returns the CloudFormation response it sent."""
     runtime = str(fn.run_time or '')
-    if not runtime.startswith('nodejs'):
-        raise ValidationError(message=f'moto-bridge: {fn.function_name} has runtime {runtime!r}; '
-                              'only Node.js custom resource handlers can run without Docker')
-    node = os.environ.get('MOTO_BRIDGE_NODE') or shutil.which('node')
-    if not node:
-        raise ValidationError(message='moto-bridge: no Node.js (node) to run custom resource handlers with')
     port = os.environ['MOTO_PORT']
     env = {
         'PATH': os.environ.get('PATH', ''),
         'HOME': os.environ.get('HOME', '/tmp'),
-        'NODE_PATH': os.environ.get('MOTO_BRIDGE_NODE_PATH', ''),
         'LAMBDA_TASK_ROOT': '',
         'AWS_ENDPOINT_URL': f'http://127.0.0.1:{port}',
         'AWS_REGION': region_name,
@@ -107,8 +140,6 @@ def invoke(fn: Any, event: dict[str, Any], region_name: str) -> dict[str, Any]:
         'AWS_SECRET_ACCESS_KEY': 'testing',
         'AWS_SESSION_TOKEN': 'testing',
         'AWS_EC2_METADATA_DISABLED': 'true',
-        # The AWS SDK's notice that it will need a newer Node.js: noise in every handler's log.
-        'NODE_NO_WARNINGS': '1',
         'AWS_EXECUTION_ENV': f'AWS_Lambda_{runtime}',
         'AWS_LAMBDA_FUNCTION_NAME': fn.function_name,
         'AWS_LAMBDA_FUNCTION_MEMORY_SIZE': str(fn.memory_size),
@@ -116,14 +147,35 @@ def invoke(fn: Any, event: dict[str, Any], region_name: str) -> dict[str, Any]:
         'MOTO_BRIDGE_FUNCTION_ARN': fn.function_arn,
         'MOTO_BRIDGE_RESPONSE_HOST': RESPONSE_HOST,
     }
-    env.update({k: str(v) for k, v in (fn.environment_vars or {}).items()})
     code = unpack(fn)
     env['LAMBDA_TASK_ROOT'] = code
-    log(f'invoke {fn.function_name} ({runtime}, {fn.handler}) for {event["LogicalResourceId"]} '
+    if runtime.startswith('nodejs'):
+        node = os.environ.get('MOTO_BRIDGE_NODE') or shutil.which('node')
+        if not node:
+            raise ValidationError(message='moto-bridge: no Node.js (node) to run custom resource handlers with')
+        env['NODE_PATH'] = os.environ.get('MOTO_BRIDGE_NODE_PATH', '')
+        # The AWS SDK's notice that it will need a newer Node.js: noise in every handler's log.
+        env['NODE_NO_WARNINGS'] = '1'
+        command = [node, RUNNER, code, fn.handler]
+        how = runtime
+    elif runtime.startswith('python'):
+        python = os.environ.get('MOTO_BRIDGE_PYTHON') or sys.executable
+        opt = unpack_layers(fn)
+        env['PYTHONUNBUFFERED'] = '1'
+        env['PYTHONDONTWRITEBYTECODE'] = '1'
+        command = [python, PYTHON_RUNNER, code, opt, fn.handler]
+        version = '.'.join(map(str, sys.version_info[:2])) if python == sys.executable else python
+        how = (f'{runtime} run with Python {version} (boto3 of the moto venv), {len(fn.layers or [])} layer(s) '
+               f'unpacked as /opt')
+    else:
+        raise ValidationError(message=f'moto-bridge: {fn.function_name} has runtime {runtime!r}; '
+                              'only Node.js and Python custom resource handlers can run without Docker')
+    env.update({k: str(v) for k, v in (fn.environment_vars or {}).items()})
+    log(f'invoke {fn.function_name} ({how}, {fn.handler}) for {event["LogicalResourceId"]} '
         f'({event["ResourceType"]}, {event["RequestType"]})')
     try:
         completed = subprocess.run(
-            [node, RUNNER, code, fn.handler], input=json.dumps(event), env=env, cwd=code,
+            command, input=json.dumps(event), env=env, cwd=code,
             capture_output=True, text=True, timeout=int(fn.timeout or 300) + 30, check=False)
     except subprocess.TimeoutExpired as err:
         raise ValidationError(message=f'moto-bridge: {fn.function_name} timed out after {err.timeout}s') from None
@@ -136,6 +188,36 @@ def invoke(fn: Any, event: dict[str, Any], region_name: str) -> dict[str, Any]:
     if not lines:
         raise ValidationError(message=f'moto-bridge: {fn.function_name} sent no response')
     return json.loads(lines[-1])['response']
+
+
+def as_cloudformation_sends(value: Any) -> Any:
+    """Resource properties as CloudFormation sends them to a custom resource: every scalar a string (true/false for
+    booleans, numbers as written), in the same lists and objects. moto hands the template's JSON values on as they are
+    (aws-cdk-lib's BucketDeployment handler calls .lower() on its Prune and Extract)."""
+    if isinstance(value, dict):
+        return {k: as_cloudformation_sends(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [as_cloudformation_sends(v) for v in value]
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def without_invalidation(logical_id: str, resource_type: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """The properties handed to the handler: a Custom::CDKBucketDeployment's DistributionId is left out when it names
+    a placeholder (CloudFront is not modelled by moto: there is no distribution to invalidate), so that the handler
+    deploys the files and skips the invalidation, which it does only when DistributionId is given. The deployed
+    template keeps the property (audit.py checks it there)."""
+    distribution = str(properties.get('DistributionId') or '')
+    if resource_type != 'Custom::CDKBucketDeployment' or f':{PLACEHOLDER_MARKER}/' not in distribution:
+        return properties
+    name = distribution.split(f':{PLACEHOLDER_MARKER}/', 1)[1].split('/')[1]
+    paths = ', '.join(properties.get('DistributionPaths') or [])
+    log(f'{logical_id}: invalidation of {name} ({paths}) not run: CloudFront is not deployed in moto '
+        f'(DistributionId {distribution} is a placeholder; the handler runs without it)')
+    return {k: v for k, v in properties.items() if k != 'DistributionId'}
 
 
 def create_from_cloudformation_json(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
@@ -161,7 +243,8 @@ def create_from_cloudformation_json(cls, resource_name, cloudformation_json, acc
         'RequestId': request_id,
         'LogicalResourceId': logical_id,
         'ResourceType': kwargs['ResourceType'],
-        'ResourceProperties': properties,
+        'ResourceProperties': as_cloudformation_sends(
+            without_invalidation(logical_id, kwargs['ResourceType'], properties)),
     }
     response = invoke(fn, event, region_name)
     if response.get('Status') != 'SUCCESS':
@@ -275,6 +358,24 @@ def route_table_association_visible(original):
         ec2_backends[account_id][region_name].associate_route_table(
             properties['RouteTableId'], subnet_id=properties['SubnetId'])
         return association
+
+    return classmethod(create)
+
+
+def function_with_layers(original):
+    """moto's AWS::Lambda::Function drops Layers (moto's CreateFunction takes them): the function is created without
+    its layers, and a Ref to an AWS::Lambda::LayerVersion gives moto's layer version object, not its ARN. Attach them
+    as CreateFunction does, by their version ARNs, so that GetFunction lists them and the bridge finds them (item 5)."""
+
+    def create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs):
+        fn = original.__func__(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        layers = cloudformation_json['Properties'].get('Layers') or []
+        if layers:
+            arns = [layer if isinstance(layer, str) else layer.arn for layer in layers]
+            fn.layers = fn._get_layers_data(arns)
+            log(f'{kwargs.get("LogicalId")}: layers {", ".join(arns)} attached to {fn.function_name} (Layers, as '
+                'CreateFunction takes them)')
+        return fn
 
     return classmethod(create)
 
@@ -610,6 +711,9 @@ def main() -> None:
     from moto.ec2.models.subnets import SubnetRouteTableAssociation
     SubnetRouteTableAssociation.create_from_cloudformation_json = route_table_association_visible(
         SubnetRouteTableAssociation.create_from_cloudformation_json)
+    from moto.awslambda.models import LambdaFunction
+    LambdaFunction.create_from_cloudformation_json = function_with_layers(
+        LambdaFunction.create_from_cloudformation_json)
     from moto.s3.models import FakeBucket
     FakeBucket.create_from_cloudformation_json = bucket_with_versioning(FakeBucket.create_from_cloudformation_json)
     elbv2_full_names()
@@ -623,7 +727,8 @@ def main() -> None:
     for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
         cached.cache_clear()
     install_placeholders()
-    log(f'custom resources run through {RUNNER} (NODE_PATH={os.environ.get("MOTO_BRIDGE_NODE_PATH", "")})')
+    log(f'custom resources run through {RUNNER} (NODE_PATH={os.environ.get("MOTO_BRIDGE_NODE_PATH", "")}) and '
+        f'{PYTHON_RUNNER} (Python {os.environ.get("MOTO_BRIDGE_PYTHON") or sys.executable})')
 
     from moto.server import main as moto_main
     moto_main(sys.argv[1:])
