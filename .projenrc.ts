@@ -217,10 +217,14 @@ project.addTask('test:cdk-floor', {
 
 // The sample application (examples/application): its self-contained release (esbuild), and the harness that runs it
 // against real PostgreSQL 15, a Redis 7 cluster and moto's Secrets Manager on 127.0.0.1 (scripts/app/harness.sh).
-project.addTask('app:build', {
+const appBuild = project.addTask('app:build', {
   description: 'Bundle the sample application into examples/application/dist/release/server.js (deterministic)',
   exec: 'ts-node --transpile-only --project tsconfig.dev.json examples/application/build.ts',
 });
+// Every task that synthesizes the example app deploys the release: it is built first (esbuild, about a second).
+for (const name of ['example', 'cost', 'diagram', 'verify:lint', 'verify:moto', 'example:python', 'example:java', 'example:go']) {
+  project.tasks.tryFind(name)!.prependSpawn(appBuild);
+}
 project.addTask('app:test', {
   description: 'The sample application against real PostgreSQL, Redis cluster and Secrets Manager (moto): the eight behaviour tests',
   exec: 'bash scripts/app/harness.sh',

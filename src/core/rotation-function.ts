@@ -137,10 +137,6 @@ export function createRotationFunction(scope: Construct, props: RotationFunction
   }
 
   acknowledgeFinding(role.policy, 'AwsSolutions-IAM5[Resource::*]', props.wildcardReason);
-  acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::${NETWORK_INTERFACES_FINDING}]`,
-    'Lambda creates the function\'s network interfaces, and deletes them, at run time: their IDs are not known in ' +
-    'advance. The permissions are limited to network interfaces of this account and region, created in the ' +
-    'function\'s own subnets with its own security group.');
   return { function: fn, securityGroup, deadLetterQueue, logGroup, role, rotationSchedule };
 }
 
@@ -148,11 +144,11 @@ export function createRotationFunction(scope: Construct, props: RotationFunction
 const NETWORK_INTERFACES_FINDING = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*';
 
 /**
- * What Lambda needs to run a function in a VPC, scoped as far as each action allows (IAM service authorization
+ * What Lambda needs to run a function of `role` in a VPC, scoped as far as each action allows (IAM service authorization
  * reference, Amazon EC2): creating an interface names the subnet and the security group, the other three actions act
  * on network interfaces of this account and region; only `ec2:DescribeNetworkInterfaces` accepts no resource.
  */
-function addNetworkInterfacePermissions(role: iam.IRole, subnetIds: string[], securityGroup: ec2.ISecurityGroup): void {
+export function addNetworkInterfacePermissions(role: ManagedPolicyRole, subnetIds: string[], securityGroup: ec2.ISecurityGroup): void {
   // Pseudo parameters rather than the stack's literal environment, so that the acknowledged finding is the same everywhere.
   const arnOf = (resource: string, id: string) => `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:${resource}/${id}`;
   const networkInterfaces = arnOf('network-interface', '*');
@@ -175,6 +171,10 @@ function addNetworkInterfacePermissions(role: iam.IRole, subnetIds: string[], se
     actions: ['ec2:DescribeNetworkInterfaces'],
     resources: ['*'],
   }));
+  acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::${NETWORK_INTERFACES_FINDING}]`,
+    'Lambda creates the function\'s network interfaces, and deletes them, at run time: their IDs are not known in ' +
+    'advance. The permissions are limited to network interfaces of this account and region, created in the ' +
+    'function\'s own subnets with its own security group.');
 }
 
 /**

@@ -12,6 +12,7 @@ import { acknowledgeFinding } from '../../core/compliance';
 import { propError } from '../../core/errors';
 import { createLogEncryptionKey } from '../../core/log-encryption';
 import { ManagedPolicyRole } from '../../core/managed-policy-role';
+import { addNetworkInterfacePermissions } from '../../core/rotation-function';
 
 /** What the static content deployment puts where. */
 export interface StaticContentProps {
@@ -112,12 +113,8 @@ export class StaticContentDeployment extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Deploys the static content of ${this.node.path}`,
     }, distributionArn);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      sid: 'ManageNetworkInterfacesInTheVpc',
-      actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-      resources: ['*'],
-    }));
+    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    addNetworkInterfacePermissions(role, props.vpc.selectSubnets(vpcSubnets).subnetIds, securityGroup);
     logGroup.grantWrite(role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [deadLetterQueue.queueArn] }));
     key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
@@ -133,7 +130,7 @@ export class StaticContentDeployment extends Construct {
       role,
       logGroup,
       vpc: props.vpc,
-      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      vpcSubnets,
       securityGroups: [securityGroup],
       memoryLimit: 512,
     });
@@ -158,8 +155,8 @@ export class StaticContentDeployment extends Construct {
 
   private acknowledge(role: DeploymentRole) {
     acknowledgeFinding(role.policy, 'AwsSolutions-IAM5[Resource::*]',
-      'A function in a VPC manages its network interfaces, whose IDs are unknown before it runs; the other actions '
-      + 'are scoped to the site\'s distribution and buckets.');
+      'ec2:DescribeNetworkInterfaces, which a function in a VPC needs, accepts no resource; the other actions are '
+      + 'scoped to the site\'s distribution and buckets.');
     for (const resource of new Set(role.objectResources.map(r => nagResource(Stack.of(this).resolve(r))))) {
       acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::${resource}]`,
         'aws-cdk-lib\'s BucketDeployment reads its source archive among the CDK assets and writes the files it finds '
@@ -184,6 +181,9 @@ function nagResource(value: unknown): string {
   const intrinsic = value as Record<string, any>;
   if (intrinsic.Ref !== undefined) return `<${intrinsic.Ref}>`;
   if (intrinsic['Fn::GetAtt'] !== undefined) return `<${intrinsic['Fn::GetAtt'].join('.')}>`;
+  if (intrinsic['Fn::Sub'] !== undefined && typeof intrinsic['Fn::Sub'] === 'string') {
+    return intrinsic['Fn::Sub'].replace(/\$\{([^}]+)\}/g, '<$1>');
+  }
   if (intrinsic['Fn::Join'] !== undefined) {
     const [delimiter, parts] = intrinsic['Fn::Join'];
     return (parts as unknown[]).map(nagResource).join(delimiter);
