@@ -50,7 +50,7 @@ function esc(text: string): string {
 
 function attrs(a: Record<string, string | number | undefined>): string {
   return Object.entries(a).filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}=${typeof v === 'string' && v.startsWith('<') ? v : JSON.stringify(String(v))}`).join(' ');
+    .map(([k, v]) => `${k}=${typeof v === 'string' && v.startsWith('<<') ? v : JSON.stringify(String(v))}`).join(' ');
 }
 
 function join(parts: Array<string | undefined | false>, sep = ' · '): string {
