@@ -20,23 +20,19 @@
 #              versions of both sides are equal).
 set -euo pipefail
 
-NAME=python-example
+NAME='python-example'
 # shellcheck source=lib/example-common.sh
 source "$(dirname "$0")/lib/example-common.sh"
+# shellcheck source=lib/python-wheel.sh
+source "$(dirname "$0")/lib/python-wheel.sh"
 
 [[ -f package.json && -f examples/app.ts && -f examples/python/app.py && -f examples/summary.ts ]] \
   || die "run from the repository root (package.json, examples/app.ts, examples/python/app.py not found in $PWD)"
 [[ -x node_modules/.bin/cdk && -x node_modules/.bin/ts-node ]] || die "node_modules/.bin/cdk not found (run: npm ci)"
 
-python=${PYTHON:-python3}
-command -v "$python" >/dev/null 2>&1 || die "$python not found"
+require_python
 
-shopt -s nullglob
-wheels=(dist/python/*.whl)
-shopt -u nullglob
-[[ ${#wheels[@]} -eq 1 ]] \
-  || die "expected exactly one wheel in dist/python, found ${#wheels[@]} (run: npx projen compile && npx projen package:python)"
-wheel=${wheels[0]}
+find_wheel
 # The TypeScript app compiles src/ on the fly: if src/ changed since the wheel was built, the two may differ.
 warn_if_stale "$wheel" "npx projen compile && npx projen package:python"
 

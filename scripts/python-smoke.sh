@@ -27,22 +27,18 @@ trap finish EXIT
 
 log() { echo "python-smoke: $*"; }
 die() { echo "python-smoke: error: $*" >&2; exit 1; }
+# shellcheck source=lib/python-wheel.sh
+source "$(dirname "$0")/lib/python-wheel.sh"
 
 [[ -f package.json && -f scripts/python_smoke.py ]] \
   || die "run from the repository root (package.json and scripts/python_smoke.py not found in $PWD)"
 
-python=${PYTHON:-python3}
-command -v "$python" >/dev/null 2>&1 || die "$python not found"
+require_python
 
 floor=$("$python" -c 'import json; print(json.load(open("package.json"))["peerDependencies"]["aws-cdk-lib"])') \
   || die "cannot read peerDependencies[\"aws-cdk-lib\"] from package.json"
 
-shopt -s nullglob
-wheels=(dist/python/*.whl)
-shopt -u nullglob
-[[ ${#wheels[@]} -eq 1 ]] \
-  || die "expected exactly one wheel in dist/python, found ${#wheels[@]} (run: npx projen compile && npx projen package:python)"
-wheel=${wheels[0]}
+find_wheel
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/python-smoke.XXXXXX")
 venv="$tmp/venv"

@@ -12,19 +12,9 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 started=$(date +%s)
 
-if [ "${1:-}" = '--reuse' ]; then
-  # The assemblies of the last synth-examples.sh run (e.g. by the other rung), without synthesizing again.
-  shift
-  [ -f "$root/.tmp/verify/assemblies.txt" ] || { echo "cfn-guard.sh: no .tmp/verify/assemblies.txt: run without --reuse first" >&2; exit 2; }
-  mapfile -t assemblies < "$root/.tmp/verify/assemblies.txt"
-  set -- "$@" "${assemblies[@]}"
-fi
-if [ "$#" -eq 0 ]; then
-  bash "$root/scripts/verify/synth-examples.sh" "$root/.tmp/verify"
-  mapfile -t args < "$root/.tmp/verify/assemblies.txt"
-else
-  args=("$@")
-fi
+# shellcheck source=../lib/verify-assemblies.sh
+source "$root/scripts/lib/verify-assemblies.sh"
+resolve_assemblies cfn-guard.sh "$root" "$@"
 
 cd "$root"
 status=0

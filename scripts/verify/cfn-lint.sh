@@ -31,22 +31,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
   echo "$digest" > "$stamp"
 fi
 
-if [ "${1:-}" = '--reuse' ]; then
-  # The assemblies of the last synth-examples.sh run (e.g. by the other rung), without synthesizing again.
-  shift
-  [ -f "$root/.tmp/verify/assemblies.txt" ] || { echo "cfn-lint.sh: no .tmp/verify/assemblies.txt: run without --reuse first" >&2; exit 2; }
-  mapfile -t assemblies < "$root/.tmp/verify/assemblies.txt"
-  set -- "$@" "${assemblies[@]}"
-fi
-if [ "$#" -eq 0 ]; then
-  bash "$root/scripts/verify/synth-examples.sh" "$root/.tmp/verify"
-  mapfile -t assemblies < "$root/.tmp/verify/assemblies.txt"
-else
-  assemblies=("$@")
-fi
+# shellcheck source=../lib/verify-assemblies.sh
+source "$root/scripts/lib/verify-assemblies.sh"
+resolve_assemblies cfn-lint.sh "$root" "$@"
 
 cd "$root"
 status=0
-"$venv/bin/python" "$root/scripts/verify/cfn_lint_run.py" --config "$root/.cfnlintrc.yaml" "${assemblies[@]}" || status=$?
+"$venv/bin/python" "$root/scripts/verify/cfn_lint_run.py" --config "$root/.cfnlintrc.yaml" "${args[@]}" || status=$?
 echo "cfn-lint.sh: done in $(( $(date +%s) - started ))s (exit status $status)"
 exit "$status"
