@@ -1,4 +1,4 @@
-import { Names, Stack } from 'aws-cdk-lib';
+import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -33,7 +33,7 @@ export function addEdgeAlarms(owner: Construct, topic: sns.ITopic, factory: Alar
       id: 'CloudFront5xxRateAlarm',
       setting: settings.cloudFront5xxRatePercent,
       description: t => `More than ${t}% of CloudFront requests answered with a 5xx in 2 of 3 five-minute periods`,
-      metric: cloudFront5xxRate(followerValue(home, 'DistributionId', edge.distribution.distributionId, edge.producer)),
+      metric: cloudFront5xxRate(handedOver(home, 'DistributionId', edge.distribution.distributionId, edge.producer)),
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
@@ -45,13 +45,18 @@ export function addEdgeAlarms(owner: Construct, topic: sns.ITopic, factory: Alar
       id: 'WafBlockedRequestsAlarm',
       setting: settings.wafBlockedRequests,
       description: t => `More than ${t} requests blocked by the CloudFront web ACL in 5 minutes`,
-      metric: wafBlockedRequests(followerValue(home, 'WebAclArn', edge.alarmedWebAclArn!, edge.producer)),
+      metric: wafBlockedRequests(handedOver(home, 'WebAclArn', edge.alarmedWebAclArn!, edge.producer)),
       comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
   return followerTopic;
+}
+
+/** A value of the producer's stack, read in the follower; a literal (an imported distribution's ID) needs no reading. */
+function handedOver(home: Construct, id: string, value: string, producer: Stack): string {
+  return Token.isUnresolved(value) ? followerValue(home, id, value, producer) : value;
 }
 
 /** The owner's container in the us-east-1 follower stack (deployed after the owner's stack and the producer). */
