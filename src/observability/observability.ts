@@ -11,17 +11,17 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import {
+  CacheAlarmOptions, DatabaseAlarmOptions, EdgeAlarmOptions, NatGatewayAlarmOptions, WebTierAlarmOptions,
+} from './alarm-options';
+import { AlarmThresholds } from './alarm-thresholds';
+import { ICacheMetrics } from './cache-metrics';
 import { propError } from '../core/errors';
 import { deliverServerAccessLogsByBucketPolicy } from '../core/log-bucket';
 import { ResilientDataTier } from '../data-tier/resilient-data-tier';
 import { SecureEdge } from '../edge/secure-edge';
 import { NetworkFoundation } from '../network/network-foundation';
 import { ScalableWebTier } from '../web-tier/scalable-web-tier';
-import {
-  CacheAlarmOptions, DatabaseAlarmOptions, EdgeAlarmOptions, NatGatewayAlarmOptions, WebTierAlarmOptions,
-} from './alarm-options';
-import { AlarmThresholds } from './alarm-thresholds';
-import { ICacheMetrics } from './cache-metrics';
 import { AlarmFactory } from './private/alarm-factory';
 import { defaultThresholds, resolveAlarmSettings } from './private/alarm-settings';
 import { createAlarmTopic } from './private/alarm-topic';

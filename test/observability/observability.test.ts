@@ -568,8 +568,12 @@ class OwnCacheMetrics implements ICacheMetrics {
   }
   private metric(metricName: string, statistic: string, props?: cloudwatch.MetricOptions) {
     return new cloudwatch.Metric({
-      namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: OwnCacheMetrics.NODE }, statistic,
-      period: Duration.minutes(5), ...props,
+      namespace: 'AWS/ElastiCache',
+      metricName,
+      dimensionsMap: { CacheClusterId: OwnCacheMetrics.NODE },
+      statistic,
+      period: Duration.minutes(5),
+      ...props,
     });
   }
 }
@@ -649,9 +653,13 @@ describe('Observability of resources this library did not build', () => {
 
     test('the imported database and its replica are watched by their identifiers', () => {
       expect(alarm(template, 'DatabaseCpuAlarm')).toMatchObject({
-        Namespace: 'AWS/RDS', MetricName: 'CPUUtilization', Threshold: 80, TreatMissingData: 'breaching',
+        Namespace: 'AWS/RDS',
+        MetricName: 'CPUUtilization',
+        Threshold: 80,
+        TreatMissingData: 'breaching',
         Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'legacy-db' }],
-        AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }],
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
       });
       expect(alarm(template, 'ReplicaLagAlarm1').Dimensions).toEqual([{ Name: 'DBInstanceIdentifier', Value: 'legacy-replica' }]);
     });
@@ -668,7 +676,9 @@ describe('Observability of resources this library did not build', () => {
 
     test('the cache of its own is watched through ICacheMetrics', () => {
       expect(alarm(template, 'CacheCpuAlarm')).toMatchObject({
-        Namespace: 'AWS/ElastiCache', MetricName: 'CPUUtilization', Threshold: 80,
+        Namespace: 'AWS/ElastiCache',
+        MetricName: 'CPUUtilization',
+        Threshold: 80,
         Dimensions: [{ Name: 'CacheClusterId', Value: OwnCacheMetrics.NODE }],
       });
     });
@@ -741,14 +751,21 @@ describe('Observability alarm options', () => {
   function watch(props: Partial<ObservabilityProps> = {}) {
     const own = ownResources('eu-west-1');
     const observability = new Observability(own.stack, 'Observability', {
-      loadBalancer: own.loadBalancer, targetGroup: own.targetGroup, autoScalingGroup: own.autoScalingGroup,
-      database: own.database, trail: false, ...props,
+      loadBalancer: own.loadBalancer,
+      targetGroup: own.targetGroup,
+      autoScalingGroup: own.autoScalingGroup,
+      database: own.database,
+      trail: false,
+      ...props,
     });
     return { ...own, observability, template: Template.fromStack(own.stack) };
   }
 
   test('an alarm turned off is not created; the others are, and the dashboard still shows its metric', () => {
-    const { template, observability } = watch({ webTierAlarms: { cpuPercent: { enabled: false } }, databaseAlarms: { connections: { enabled: false } } });
+    const { template, observability } = watch({
+      webTierAlarms: { cpuPercent: { enabled: false } },
+      databaseAlarms: { connections: { enabled: false } },
+    });
     const names = alarmNames(template);
     expect(names).not.toContain('WebCpuAlarm');
     expect(names).not.toContain('DatabaseConnectionsAlarm');
@@ -760,7 +777,10 @@ describe('Observability alarm options', () => {
   });
 
   test('another threshold, in the description too', () => {
-    const { template } = watch({ databaseAlarms: { connections: { threshold: 400 } }, webTierAlarms: { targetResponseTimeSeconds: { threshold: 0.5 } } });
+    const { template } = watch({
+      databaseAlarms: { connections: { threshold: 400 } },
+      webTierAlarms: { targetResponseTimeSeconds: { threshold: 0.5 } },
+    });
     expect(alarm(template, 'DatabaseConnectionsAlarm')).toMatchObject({
       Threshold: 400, AlarmDescription: 'More than 400 database connections for 15 minutes',
     });
@@ -803,7 +823,9 @@ describe('Observability alarm options', () => {
   test('the edge alarms\' warning levels live with them in the follower stack; edge alarms off, no follower', () => {
     const own = ownResources('eu-west-1');
     new Observability(own.stack, 'Observability', {
-      distribution: own.distribution, webAclArn: LEGACY_WEB_ACL_ARN, trail: false,
+      distribution: own.distribution,
+      webAclArn: LEGACY_WEB_ACL_ARN,
+      trail: false,
       edgeAlarms: { cloudFront5xxRatePercent: { threshold: 10, warning: { threshold: 2 } }, wafBlockedRequests: { enabled: false } },
     });
     const follower = Template.fromStack(own.app.node.findChild('OwnStack-us-east-1-monitoring') as Stack);
@@ -829,10 +851,23 @@ describe('Observability alarm options', () => {
 
   test('DEFAULT_THRESHOLDS lists every default', () => {
     expect(Observability.DEFAULT_THRESHOLDS).toEqual({
-      webCpuPercent: 80, unhealthyHosts: 1, http5xxRatePercent: 5, targetResponseTimeSeconds: 1, databaseCpuPercent: 80,
-      databaseFreeStorageBytes: 10737418240, databaseConnections: 200, databaseFreeableMemoryBytes: 268435456,
-      replicaLagSeconds: 60, cacheCpuPercent: 80, cacheEngineCpuPercent: 90, cacheMemoryPercent: 80, cacheEvictions: 1000,
-      cacheConnections: 5000, natPortAllocationErrors: 1, natPacketsDropped: 100, cloudFront5xxRatePercent: 5,
+      webCpuPercent: 80,
+      unhealthyHosts: 1,
+      http5xxRatePercent: 5,
+      targetResponseTimeSeconds: 1,
+      databaseCpuPercent: 80,
+      databaseFreeStorageBytes: 10737418240,
+      databaseConnections: 200,
+      databaseFreeableMemoryBytes: 268435456,
+      replicaLagSeconds: 60,
+      cacheCpuPercent: 80,
+      cacheEngineCpuPercent: 90,
+      cacheMemoryPercent: 80,
+      cacheEvictions: 1000,
+      cacheConnections: 5000,
+      natPortAllocationErrors: 1,
+      natPacketsDropped: 100,
+      cloudFront5xxRatePercent: 5,
       wafBlockedRequests: 1000,
     });
   });
@@ -879,8 +914,11 @@ describe('Observability alarm options', () => {
     ])('%s alone', (name, message) => {
       const own = ownResources('eu-west-1');
       const given: Record<string, unknown> = {
-        loadBalancer: own.loadBalancer, targetGroup: own.targetGroup, autoScalingGroup: own.autoScalingGroup,
-        readReplicas: [own.replica], webAclArn: LEGACY_WEB_ACL_ARN,
+        loadBalancer: own.loadBalancer,
+        targetGroup: own.targetGroup,
+        autoScalingGroup: own.autoScalingGroup,
+        readReplicas: [own.replica],
+        webAclArn: LEGACY_WEB_ACL_ARN,
       };
       expect(() => new Observability(own.stack, 'Observability', { [name]: given[name] }))
         .toThrow(`OwnStack/Observability: ${message}`);

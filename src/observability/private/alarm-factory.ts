@@ -3,8 +3,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct, IConstruct } from 'constructs';
-import { propError } from '../../core/errors';
 import { AlarmSetting } from './alarm-settings';
+import { propError } from '../../core/errors';
 
 /** The metric and rule of one alarm; the threshold and levels come from its setting. */
 export interface AlarmSpec {

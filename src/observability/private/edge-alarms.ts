@@ -2,12 +2,12 @@ import { Names, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { US_EAST_1, followerValue, isInUsEast1, regionalFollowerScope } from '../../core/us-east-1';
 import { AlarmFactory } from './alarm-factory';
 import { AlarmSettings } from './alarm-settings';
 import { createAlarmTopic } from './alarm-topic';
 import { cloudFront5xxRate, wafBlockedRequests } from './metrics';
 import { WatchedEdge } from './watched-resources';
+import { US_EAST_1, followerValue, isInUsEast1, regionalFollowerScope } from '../../core/us-east-1';
 
 /**
  * The CloudFront 5xx rate and web ACL blocked requests alarms, which must be in us-east-1 with their metrics.

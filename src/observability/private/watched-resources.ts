@@ -89,11 +89,22 @@ export function watchedResources(owner: IConstruct, inputs: WatchedInputs): Watc
     database: data?.database ?? inputs.database,
     readReplicas: data?.readReplicas ?? inputs.readReplicas ?? [],
     cache: data?.cache ?? inputs.cache,
-    edge: edge
-      ? { distribution: edge.distribution, webAclArn: edge.webAclArn, alarmedWebAclArn: edge.webAcl ? edge.webAclArn : undefined, producer: Stack.of(edge) }
-      : inputs.distribution
-        ? { distribution: inputs.distribution, webAclArn: inputs.webAclArn, alarmedWebAclArn: inputs.webAclArn, producer: Stack.of(inputs.distribution) }
-        : undefined,
+    edge: edge ? edgeOf(edge) : inputs.distribution ? {
+      distribution: inputs.distribution,
+      webAclArn: inputs.webAclArn,
+      alarmedWebAclArn: inputs.webAclArn,
+      producer: Stack.of(inputs.distribution),
+    } : undefined,
+  };
+}
+
+/** A `SecureEdge`'s distribution and web ACL; an imported web ACL is alarmed where it was created. */
+function edgeOf(edge: SecureEdge): WatchedEdge {
+  return {
+    distribution: edge.distribution,
+    webAclArn: edge.webAclArn,
+    alarmedWebAclArn: edge.webAcl ? edge.webAclArn : undefined,
+    producer: Stack.of(edge),
   };
 }
 
