@@ -902,7 +902,7 @@ describe('Observability alarm options', () => {
       const stack = new Stack(strictApp(), 'S');
       const network = new NetworkFoundation(stack, 'Network', { natStrategy: NatStrategy.single() });
       expect(() => new Observability(stack, 'Observability', { network, vpc: network.vpc })).toThrow(
-        'S/Observability: network and vpc are both given; give network or the resources it stands for (vpc), not both.');
+        'S/Observability: network and vpc are given together; give network or the resources it stands for (vpc), not both.');
     });
 
     test.each([

@@ -113,7 +113,7 @@ function validateShorthand(owner: IConstruct, name: string, shorthand: unknown, 
   if (shorthand === undefined) return;
   const given = Object.keys(resources).filter(key => resources[key] !== undefined);
   if (given.length === 0) return;
-  throw propError(owner, `${name} and ${given.join(', ')} are both given; give ${name} or the resources it stands for `
+  throw propError(owner, `${name} and ${given.join(' and ')} are given together; give ${name} or the resources it stands for `
     + `(${Object.keys(resources).join(', ')}), not both.`);
 }
 
