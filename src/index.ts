@@ -23,6 +23,10 @@ export * from './edge/secure-edge';
 export * from './storage/storage-buckets';
 
 // Observability
+export * from './observability/alarm-options';
+export * from './observability/alarm-thresholds';
+export * from './observability/audit-trail';
+export * from './observability/cache-metrics';
 export * from './observability/observability';
 
 // The complete system

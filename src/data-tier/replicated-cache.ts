@@ -15,6 +15,7 @@ import { acknowledgeFinding } from '../core/compliance';
 import { propError } from '../core/errors';
 import { createLogEncryptionKey } from '../core/log-encryption';
 import { validateRotationPeriod } from '../core/rotation-function';
+import { ICacheMetrics } from '../observability/cache-metrics';
 
 /**
  * Settings of a `ReplicatedCache`, without its placement: what `ResilientDataTier` passes through.
@@ -183,7 +184,7 @@ export interface ReplicatedCacheProps extends ReplicatedCacheOptions {
  * declare const network: NetworkFoundation;
  * const cache = new ReplicatedCache(this, 'Cache', { vpc: network.vpc });
  */
-export class ReplicatedCache extends Construct implements ec2.IConnectable {
+export class ReplicatedCache extends Construct implements ec2.IConnectable, ICacheMetrics {
   /** Default node type (architecture section 14). */
   public static readonly DEFAULT_NODE_TYPE = 'cache.t3.medium';
   /** Default number of shards (architecture section 14). */
@@ -387,6 +388,26 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable {
   /** Client connections, over all nodes (sum of the per-node 5-minute averages). */
   public metricCurrConnections(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
     return this.metricOverNodes('CurrConnections', 'SUM', cloudwatch.Stats.AVERAGE, props);
+  }
+
+  /**
+   * Hits over hits and misses, in percent, over every node (sum over 5 minutes). It finds the nodes with `SEARCH`,
+   * which dashboards accept and alarms do not.
+   */
+  public metricHitRatio(props: cloudwatch.MetricOptions = {}): cloudwatch.IMetric {
+    const period = props.period ?? Duration.minutes(5);
+    const search = (metricName: string) => new cloudwatch.MathExpression({
+      expression: `SEARCH('{AWS/ElastiCache,CacheClusterId} MetricName="${metricName}" "${this.replicationGroup.ref}"', 'Sum', ${period.toSeconds()})`,
+      usingMetrics: {},
+      period,
+    });
+    return new cloudwatch.MathExpression({
+      expression: '100 * SUM(hits) / (SUM(hits) + SUM(misses))',
+      usingMetrics: { hits: search('CacheHits'), misses: search('CacheMisses') },
+      label: props.label ?? 'Hit ratio (%)',
+      period,
+      color: props.color,
+    });
   }
 
   /** Replication lag of the furthest-behind replica, in seconds (maximum over the nodes, 5-minute maximum). */

@@ -1,14 +1,22 @@
-import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { NatStrategy, NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../../src';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { ICacheMetrics, NatStrategy, NetworkFoundation, ResilientDataTier, ScalableWebTier, SecureEdge } from '../../src';
 import { Observability, ObservabilityProps } from '../../src/observability/observability';
 import { complianceFindings, formatFindings } from '../compliance';
 import { idOf, only } from '../template';
 import { strictApp, templateRuleFindings } from '../util';
 
 const ACCOUNT = '123456789012';
+const CROSS_REGION_READER = 'Custom::CdkProductionWebappCrossRegionReader';
 
 interface Fixture {
   readonly app: App;
@@ -542,6 +550,399 @@ describe('Observability', () => {
 
     test('accepts the bounds', () => {
       expect(create({ thresholds: { webCpuPercent: 100, cacheMemoryPercent: 0, natPacketsDropped: 0 } })).not.toThrow();
+    });
+  });
+});
+
+/** A cache of the user's own: one node, `legacy-cache-001`, watched through `ICacheMetrics`. */
+class OwnCacheMetrics implements ICacheMetrics {
+  public static readonly NODE = 'legacy-cache-001';
+  public metricCpuUtilization(props?: cloudwatch.MetricOptions) { return this.metric('CPUUtilization', 'Average', props); }
+  public metricEngineCpuUtilization(props?: cloudwatch.MetricOptions) { return this.metric('EngineCPUUtilization', 'Average', props); }
+  public metricDatabaseMemoryUsagePercentage(props?: cloudwatch.MetricOptions) {
+    return this.metric('DatabaseMemoryUsagePercentage', 'Average', props);
+  }
+  public metricEvictions(props?: cloudwatch.MetricOptions) { return this.metric('Evictions', 'Sum', props); }
+  public metricCurrConnections(props?: cloudwatch.MetricOptions) { return this.metric('CurrConnections', 'Average', props); }
+  public metricHitRatio(props?: cloudwatch.MetricOptions): cloudwatch.IMetric {
+    return new cloudwatch.MathExpression({
+      expression: '100 * hits / (hits + misses)',
+      usingMetrics: { hits: this.metric('CacheHits', 'Sum'), misses: this.metric('CacheMisses', 'Sum') },
+      period: props?.period ?? Duration.minutes(5),
+    });
+  }
+  private metric(metricName: string, statistic: string, props?: cloudwatch.MetricOptions) {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/ElastiCache',
+      metricName,
+      dimensionsMap: { CacheClusterId: OwnCacheMetrics.NODE },
+      statistic,
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+}
+
+interface OwnResources {
+  readonly app: App;
+  readonly stack: Stack;
+  readonly vpc: ec2.Vpc;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly database: rds.IDatabaseInstance;
+  readonly replica: rds.IDatabaseInstance;
+  readonly distribution: cloudfront.IDistribution;
+}
+
+/** Resources built by hand or imported, none of them by this library, in a stack of `region`. */
+function ownResources(region: string): OwnResources {
+  const app = strictApp();
+  const stack = new Stack(app, 'OwnStack', { env: { account: ACCOUNT, region } });
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  const loadBalancer = new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc, internetFacing: true });
+  const autoScalingGroup = new autoscaling.AutoScalingGroup(stack, 'Fleet', {
+    vpc,
+    instanceType: new ec2.InstanceType('t3.micro'),
+    machineImage: ec2.MachineImage.latestAmazonLinux2023(),
+  });
+  const listener = loadBalancer.addListener('Http', { port: 80 });
+  const targetGroup = listener.addTargets('Fleet', { port: 80, targets: [autoScalingGroup] });
+  const database = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'LegacyDb', {
+    instanceIdentifier: 'legacy-db', instanceEndpointAddress: 'legacy-db.example.com', port: 5432, securityGroups: [],
+  });
+  const replica = rds.DatabaseInstance.fromDatabaseInstanceAttributes(stack, 'LegacyReplica', {
+    instanceIdentifier: 'legacy-replica', instanceEndpointAddress: 'legacy-replica.example.com', port: 5432, securityGroups: [],
+  });
+  const distribution = cloudfront.Distribution.fromDistributionAttributes(stack, 'LegacyCdn', {
+    domainName: 'd111111abcdef8.cloudfront.net', distributionId: 'E2LEGACY',
+  });
+  return { app, stack, vpc, loadBalancer, targetGroup, autoScalingGroup, database, replica, distribution };
+}
+
+const LEGACY_WEB_ACL_ARN = `arn:aws:wafv2:us-east-1:${ACCOUNT}:global/webacl/legacy-acl/0123-4567`;
+
+/** The logical IDs of the alarms under `Observability`, without their hash. */
+function alarmNames(template: Template): string[] {
+  return Object.keys(template.findResources('AWS::CloudWatch::Alarm'))
+    .map(id => id.replace(/[0-9A-F]{8}$/, '').replace(/^.*Observability/, '')).sort();
+}
+
+describe('Observability of resources this library did not build', () => {
+  describe('a hand-made load balancer and fleet, an imported database, a cache of its own, a VPC, an imported distribution, in us-east-1', () => {
+    const own = ownResources('us-east-1');
+    const observability = new Observability(own.stack, 'Observability', {
+      vpc: own.vpc,
+      loadBalancer: own.loadBalancer,
+      targetGroup: own.targetGroup,
+      autoScalingGroup: own.autoScalingGroup,
+      database: own.database,
+      readReplicas: [own.replica],
+      cache: new OwnCacheMetrics(),
+      distribution: own.distribution,
+      webAclArn: LEGACY_WEB_ACL_ARN,
+      trail: false,
+    });
+    const template = Template.fromStack(own.stack);
+    const topicId = idOf(template, 'AWS::SNS::Topic', /^ObservabilityAlarmTopic/);
+
+    test('every alarm of every tier, under the same construct IDs as for the tiers', () => {
+      expect(alarmNames(template)).toEqual([
+        'CacheConnectionsAlarm', 'CacheCpuAlarm', 'CacheEngineCpuAlarm', 'CacheEvictionsAlarm', 'CacheMemoryAlarm',
+        'CloudFront5xxRateAlarm', 'DatabaseConnectionsAlarm', 'DatabaseCpuAlarm', 'DatabaseFreeStorageAlarm',
+        'DatabaseFreeableMemoryAlarm', 'Http5xxRateAlarm', 'NatPacketsDroppedAlarm1', 'NatPortAllocationErrorsAlarm1',
+        'ReplicaLagAlarm1', 'TargetResponseTimeAlarm', 'UnhealthyHostsAlarm', 'WafBlockedRequestsAlarm', 'WebCpuAlarm',
+      ]);
+      expect(observability.alarms).toHaveLength(18);
+    });
+
+    test('the imported database and its replica are watched by their identifiers', () => {
+      expect(alarm(template, 'DatabaseCpuAlarm')).toMatchObject({
+        Namespace: 'AWS/RDS',
+        MetricName: 'CPUUtilization',
+        Threshold: 80,
+        TreatMissingData: 'breaching',
+        Dimensions: [{ Name: 'DBInstanceIdentifier', Value: 'legacy-db' }],
+        AlarmActions: [{ Ref: topicId }],
+        OKActions: [{ Ref: topicId }],
+      });
+      expect(alarm(template, 'ReplicaLagAlarm1').Dimensions).toEqual([{ Name: 'DBInstanceIdentifier', Value: 'legacy-replica' }]);
+    });
+
+    test('the hand-made load balancer, its target group and fleet are watched', () => {
+      const albId = idOf(template, 'AWS::ElasticLoadBalancingV2::LoadBalancer', /^Alb/);
+      expect(alarm(template, 'WebCpuAlarm').Dimensions).toEqual([
+        { Name: 'AutoScalingGroupName', Value: { Ref: idOf(template, 'AWS::AutoScaling::AutoScalingGroup', /^Fleet/) } },
+      ]);
+      expect(alarm(template, 'UnhealthyHostsAlarm').Dimensions.map((d: any) => d.Name).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
+      const requests = alarm(template, 'Http5xxRateAlarm').Metrics.find((m: any) => m.Id === 'requests');
+      expect(JSON.stringify(requests.MetricStat.Metric.Dimensions)).toContain(albId);
+    });
+
+    test('the cache of its own is watched through ICacheMetrics', () => {
+      expect(alarm(template, 'CacheCpuAlarm')).toMatchObject({
+        Namespace: 'AWS/ElastiCache',
+        MetricName: 'CPUUtilization',
+        Threshold: 80,
+        Dimensions: [{ Name: 'CacheClusterId', Value: OwnCacheMetrics.NODE }],
+      });
+    });
+
+    test('the NAT gateway of the hand-made VPC is watched', () => {
+      expect(alarm(template, 'NatPortAllocationErrorsAlarm1').Dimensions).toEqual([
+        { Name: 'NatGatewayId', Value: { Ref: idOf(template, 'AWS::EC2::NatGateway', /^Vpc/) } },
+      ]);
+    });
+
+    test('the imported distribution and web ACL are watched by their literal ID and name', () => {
+      expect(alarm(template, 'CloudFront5xxRateAlarm')).toMatchObject(cloudFront5xxAlarm('E2LEGACY', topicId));
+      expect(alarm(template, 'WafBlockedRequestsAlarm').Dimensions).toEqual([
+        { Name: 'Rule', Value: 'ALL' }, { Name: 'WebACL', Value: 'legacy-acl' },
+      ]);
+    });
+
+    test('the dashboard shows them in the same groups as the tiers', () => {
+      const headers = dashboardBody(template).widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
+      expect(headers).toEqual(['## Load balancer', '## Auto Scaling group', '## RDS performance', '## ElastiCache',
+        '## Application error rate', '## Cost and billing']);
+    });
+  });
+
+  test('outside us-east-1, the imported distribution\'s alarms go to the follower stack, with its ID as is', () => {
+    const own = ownResources('eu-west-1');
+    const observability = new Observability(own.stack, 'Observability', { distribution: own.distribution, trail: false });
+    const follower = Template.fromStack(own.app.node.findChild('OwnStack-us-east-1-monitoring') as Stack);
+    const [usTopicId] = only(follower, 'AWS::SNS::Topic', /AlarmTopic/);
+    expect(only(follower, 'AWS::CloudWatch::Alarm', /CloudFront5xxRateAlarm/)[1].Properties)
+      .toMatchObject(cloudFront5xxAlarm('E2LEGACY', usTopicId));
+    follower.resourceCountIs(CROSS_REGION_READER, 0);
+    expect(observability.usEast1AlarmTopic).toBeDefined();
+  });
+
+  test('a load balancer without an Auto Scaling group: no fleet CPU alarm, no Auto Scaling group widgets', () => {
+    const own = ownResources('eu-west-1');
+    new Observability(own.stack, 'Observability', { loadBalancer: own.loadBalancer, targetGroup: own.targetGroup, trail: false });
+    const template = Template.fromStack(own.stack);
+    expect(alarmNames(template)).toEqual(['Http5xxRateAlarm', 'TargetResponseTimeAlarm', 'UnhealthyHostsAlarm']);
+    const headers = dashboardBody(template).widgets.filter((w: any) => w.type === 'text').map((w: any) => w.properties.markdown);
+    expect(headers).toEqual(['## Load balancer', '## Application error rate', '## Cost and billing']);
+  });
+
+  test('a cache of more than 10 nodes is on the dashboard and not alarmed, with a warning', () => {
+    const own = ownResources('eu-west-1');
+    const big: ICacheMetrics = new OwnCacheMetrics();
+    const overNodes = (metricName: string) => new cloudwatch.MathExpression({
+      expression: `MAX([${[...Array(11).keys()].map(i => `n${i}`).join(', ')}])`,
+      usingMetrics: Object.fromEntries([...Array(11).keys()].map(i => [`n${i}`, new cloudwatch.Metric({
+        namespace: 'AWS/ElastiCache', metricName, dimensionsMap: { CacheClusterId: `big-${i}` },
+      })])),
+    });
+    const cache: ICacheMetrics = {
+      metricCpuUtilization: () => overNodes('CPUUtilization'),
+      metricEngineCpuUtilization: () => overNodes('EngineCPUUtilization'),
+      metricDatabaseMemoryUsagePercentage: () => overNodes('DatabaseMemoryUsagePercentage'),
+      metricEvictions: () => overNodes('Evictions'),
+      metricCurrConnections: () => overNodes('CurrConnections'),
+      metricHitRatio: props => big.metricHitRatio(props),
+    };
+    new Observability(own.stack, 'Observability', { cache, trail: false });
+    expect(alarmNames(Template.fromStack(own.stack))).toEqual([]);
+    Annotations.fromStack(own.stack).hasWarning('/OwnStack/Observability', Match.stringLikeRegexp('The cache has 11 nodes'));
+  });
+});
+
+describe('Observability alarm options', () => {
+  /** A hand-made web tier and database in eu-west-1, watched with `props`. */
+  function watch(props: Partial<ObservabilityProps> = {}) {
+    const own = ownResources('eu-west-1');
+    const observability = new Observability(own.stack, 'Observability', {
+      loadBalancer: own.loadBalancer,
+      targetGroup: own.targetGroup,
+      autoScalingGroup: own.autoScalingGroup,
+      database: own.database,
+      trail: false,
+      ...props,
+    });
+    return { ...own, observability, template: Template.fromStack(own.stack) };
+  }
+
+  test('an alarm turned off is not created; the others are, and the dashboard still shows its metric', () => {
+    const { template, observability } = watch({
+      webTierAlarms: { cpuPercent: { enabled: false } },
+      databaseAlarms: { connections: { enabled: false } },
+    });
+    const names = alarmNames(template);
+    expect(names).not.toContain('WebCpuAlarm');
+    expect(names).not.toContain('DatabaseConnectionsAlarm');
+    expect(names).toEqual(['DatabaseCpuAlarm', 'DatabaseFreeStorageAlarm', 'DatabaseFreeableMemoryAlarm', 'Http5xxRateAlarm',
+      'TargetResponseTimeAlarm', 'UnhealthyHostsAlarm']);
+    expect(observability.alarms).toHaveLength(6);
+    const titles = dashboardBody(template).widgets.map((w: any) => w.properties.title);
+    expect(titles).toContain('Fleet CPU (%)');
+  });
+
+  test('another threshold, in the description too', () => {
+    const { template } = watch({
+      databaseAlarms: { connections: { threshold: 400 } },
+      webTierAlarms: { targetResponseTimeSeconds: { threshold: 0.5 } },
+    });
+    expect(alarm(template, 'DatabaseConnectionsAlarm')).toMatchObject({
+      Threshold: 400, AlarmDescription: 'More than 400 database connections for 15 minutes',
+    });
+    expect(alarm(template, 'TargetResponseTimeAlarm').Threshold).toBe(0.5);
+    expect(alarm(template, 'DatabaseCpuAlarm').Threshold).toBe(80);
+  });
+
+  test('a warning level is a second alarm, <ID>Warning, on the same metric and evaluation, notifying the alarm topic', () => {
+    const { template, observability } = watch({ webTierAlarms: { cpuPercent: { threshold: 90, warning: { threshold: 70 } } } });
+    const topicId = idOf(template, 'AWS::SNS::Topic', /^ObservabilityAlarmTopic/);
+    const critical = alarm(template, 'WebCpuAlarm');
+    const warning = alarm(template, 'WebCpuAlarmWarning');
+    expect(critical).toMatchObject({ Threshold: 90, AlarmDescription: 'Web fleet average CPU above 90% for 15 minutes' });
+    expect(warning).toEqual({
+      ...critical,
+      Threshold: 70,
+      AlarmDescription: 'Warning: Web fleet average CPU above 70% for 15 minutes',
+      AlarmActions: [{ Ref: topicId }],
+      OKActions: [{ Ref: topicId }],
+    });
+    expect(observability.alarms).toHaveLength(9);
+  });
+
+  test('a warning level may notify another topic; on a falling metric it is above the threshold', () => {
+    const own = ownResources('eu-west-1');
+    const chat = new sns.Topic(own.stack, 'Chat');
+    new Observability(own.stack, 'Observability', {
+      database: own.database,
+      databaseAlarms: { freeStorageBytes: { warning: { threshold: 20 * 1024 ** 3, topic: chat } } },
+      trail: false,
+    });
+    const template = Template.fromStack(own.stack);
+    const chatId = idOf(template, 'AWS::SNS::Topic', /^Chat/);
+    expect(alarm(template, 'DatabaseFreeStorageAlarmWarning')).toMatchObject({
+      Threshold: 21474836480, ComparisonOperator: 'LessThanThreshold', AlarmActions: [{ Ref: chatId }], OKActions: [{ Ref: chatId }],
+    });
+    expect(alarm(template, 'DatabaseFreeStorageAlarm').Threshold).toBe(10737418240);
+  });
+
+  test('the edge alarms\' warning levels live with them in the follower stack; edge alarms off, no follower', () => {
+    const own = ownResources('eu-west-1');
+    new Observability(own.stack, 'Observability', {
+      distribution: own.distribution,
+      webAclArn: LEGACY_WEB_ACL_ARN,
+      trail: false,
+      edgeAlarms: { cloudFront5xxRatePercent: { threshold: 10, warning: { threshold: 2 } }, wafBlockedRequests: { enabled: false } },
+    });
+    const follower = Template.fromStack(own.app.node.findChild('OwnStack-us-east-1-monitoring') as Stack);
+    const [usTopicId] = only(follower, 'AWS::SNS::Topic', /AlarmTopic/);
+    expect(only(follower, 'AWS::CloudWatch::Alarm', /CloudFront5xxRateAlarmWarning/)[1].Properties)
+      .toMatchObject({ ...cloudFront5xxAlarm('E2LEGACY', usTopicId), Threshold: 2 });
+    expect(Object.keys(follower.findResources('AWS::CloudWatch::Alarm')).map(id => id.replace(/[0-9A-F]{8}$/, '').replace(/^.*Alarms/, '')).sort())
+      .toEqual(['CloudFront5xxRateAlarm', 'CloudFront5xxRateAlarmWarning']);
+
+    const quiet = ownResources('eu-west-1');
+    const observability = new Observability(quiet.stack, 'Observability', {
+      distribution: quiet.distribution, trail: false, edgeAlarms: { cloudFront5xxRatePercent: { enabled: false } },
+    });
+    expect(quiet.app.node.tryFindChild('OwnStack-us-east-1-monitoring')).toBeUndefined();
+    expect(observability.usEast1AlarmTopic).toBeUndefined();
+  });
+
+  test('the thresholds shorthand and the per-tier options combine, one threshold each', () => {
+    const { template } = watch({ thresholds: { webCpuPercent: 70 }, webTierAlarms: { cpuPercent: { warning: { threshold: 60 } } } });
+    expect(alarm(template, 'WebCpuAlarm').Threshold).toBe(70);
+    expect(alarm(template, 'WebCpuAlarmWarning').Threshold).toBe(60);
+  });
+
+  test('DEFAULT_THRESHOLDS lists every default', () => {
+    expect(Observability.DEFAULT_THRESHOLDS).toEqual({
+      webCpuPercent: 80,
+      unhealthyHosts: 1,
+      http5xxRatePercent: 5,
+      targetResponseTimeSeconds: 1,
+      databaseCpuPercent: 80,
+      databaseFreeStorageBytes: 10737418240,
+      databaseConnections: 200,
+      databaseFreeableMemoryBytes: 268435456,
+      replicaLagSeconds: 60,
+      cacheCpuPercent: 80,
+      cacheEngineCpuPercent: 90,
+      cacheMemoryPercent: 80,
+      cacheEvictions: 1000,
+      cacheConnections: 5000,
+      natPortAllocationErrors: 1,
+      natPacketsDropped: 100,
+      cloudFront5xxRatePercent: 5,
+      wafBlockedRequests: 1000,
+    });
+  });
+
+  describe('bad input', () => {
+    function create(props: Partial<ObservabilityProps>) {
+      return () => new Observability(new Stack(strictApp(), 'S'), 'Observability', props);
+    }
+
+    test.each([
+      ['webTierAlarms.cpuPercent.threshold: 101 is out of range; it must be a percentage between 0 and 100.',
+        { webTierAlarms: { cpuPercent: { threshold: 101 } } }],
+      ['databaseAlarms.freeStorageBytes.threshold: -1 is out of range; it must be a non-negative number.',
+        { databaseAlarms: { freeStorageBytes: { threshold: -1 } } }],
+      ['cacheAlarms.memoryPercent.warning.threshold: 120 is out of range; it must be a percentage between 0 and 100.',
+        { cacheAlarms: { memoryPercent: { warning: { threshold: 120 } } } }],
+      ["webTierAlarms.cpuPercent.warning.threshold: 90 must be below the alarm's threshold (80), so that the warning comes first.",
+        { webTierAlarms: { cpuPercent: { warning: { threshold: 90 } } } }],
+      ["natGatewayAlarms.packetsDropped.warning.threshold: 100 must be below the alarm's threshold (100), so that the warning comes first.",
+        { natGatewayAlarms: { packetsDropped: { warning: { threshold: 100 } } } }],
+      ["databaseAlarms.freeableMemoryBytes.warning.threshold: 1000 must be above the alarm's threshold (268435456), so that the warning comes first.",
+        { databaseAlarms: { freeableMemoryBytes: { warning: { threshold: 1000 } } } }],
+      ['edgeAlarms.wafBlockedRequests: the alarm is turned off (enabled: false) and has a warning level; remove the warning, or turn the alarm on.',
+        { edgeAlarms: { wafBlockedRequests: { enabled: false, warning: { threshold: 10 } } } }],
+      ['thresholds.webCpuPercent (70) and webTierAlarms.cpuPercent.threshold (60) are both given; give only webTierAlarms.cpuPercent.threshold (thresholds is its deprecated shorthand).',
+        { thresholds: { webCpuPercent: 70 }, webTierAlarms: { cpuPercent: { threshold: 60 } } }],
+    ] as Array<[string, Partial<ObservabilityProps>]>)('%s', (message, props) => {
+      expect(create(props)).toThrow(`S/Observability: ${message}`);
+    });
+
+    test('a tier and the resources it stands for', () => {
+      const stack = new Stack(strictApp(), 'S');
+      const network = new NetworkFoundation(stack, 'Network', { natStrategy: NatStrategy.single() });
+      expect(() => new Observability(stack, 'Observability', { network, vpc: network.vpc })).toThrow(
+        'S/Observability: network and vpc are given together; give network or the resources it stands for (vpc), not both.');
+    });
+
+    test.each([
+      ['loadBalancer', 'loadBalancer is given without targetGroup; give targetGroup too: the target group whose targets it watches (unhealthy hosts, response time, target 5xx).'],
+      ['targetGroup', 'targetGroup is given without loadBalancer; give loadBalancer too: the load balancer it is attached to.'],
+      ['autoScalingGroup', 'autoScalingGroup is given without loadBalancer; give loadBalancer too: the load balancer in front of it.'],
+      ['readReplicas', 'readReplicas is given without database; give database too: the instance they replicate.'],
+      ['webAclArn', 'webAclArn is given without distribution; give distribution too: the distribution it protects.'],
+    ])('%s alone', (name, message) => {
+      const own = ownResources('eu-west-1');
+      const given: Record<string, unknown> = {
+        loadBalancer: own.loadBalancer,
+        targetGroup: own.targetGroup,
+        autoScalingGroup: own.autoScalingGroup,
+        readReplicas: [own.replica],
+        webAclArn: LEGACY_WEB_ACL_ARN,
+      };
+      expect(() => new Observability(own.stack, 'Observability', { [name]: given[name] }))
+        .toThrow(`OwnStack/Observability: ${message}`);
+    });
+
+    test('a web ACL ARN that is not of a CLOUDFRONT-scope web ACL', () => {
+      const own = ownResources('eu-west-1');
+      const arn = `arn:aws:wafv2:eu-west-1:${ACCOUNT}:regional/webacl/app/0123`;
+      expect(() => new Observability(own.stack, 'Observability', { distribution: own.distribution, webAclArn: arn })).toThrow(
+        `OwnStack/Observability: webAclArn: '${arn}' is not the ARN of a CLOUDFRONT-scope web ACL (arn:aws:wafv2:us-east-1:<account>:global/webacl/<name>/<id>).`);
+    });
+
+    test('a warning topic of another region', () => {
+      const own = ownResources('eu-west-1');
+      const topic = sns.Topic.fromTopicArn(own.stack, 'Chat', `arn:aws:sns:us-west-2:${ACCOUNT}:chat`);
+      expect(() => new Observability(own.stack, 'Observability', {
+        database: own.database, databaseAlarms: { cpuPercent: { warning: { threshold: 50, topic } } },
+      })).toThrow('OwnStack/Observability: databaseAlarms.cpuPercent.warning.topic: the topic is in us-west-2 and the alarm in '
+        + 'eu-west-1; an alarm notifies only topics of its own region: give a topic of eu-west-1.');
     });
   });
 });
