@@ -17,7 +17,7 @@ const lock = require(path.resolve('package-lock.json'));
 const floor = root.peerDependencies['aws-cdk-lib'].replace(/^\^/, '');
 const installed = (name) => lock.packages[`node_modules/${name}`].version;
 const devDependencies = { 'aws-cdk-lib': floor, constructs: installed('constructs') };
-for (const name of ['cdk-nag', 'jest', 'ts-jest', '@types/jest', '@types/node', 'typescript']) {
+for (const name of ['cdk-nag', '@aws-cdk/cloudformation-diff', 'jest', 'ts-jest', '@types/jest', '@types/node', 'typescript']) {
   devDependencies[name] = installed(name);
 }
 const pkg = { name: 'cdk-floor-test', private: true, devDependencies, jest: { ...root.jest, reporters: ['default'], collectCoverage: false } };

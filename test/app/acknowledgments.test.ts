@@ -2,18 +2,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import { ProductionWebApp } from '../../src';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import { ProductionWebApp, WebApplication } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
 import { strictApp } from '../util';
 
 /**
- * The acknowledgment register: every cdk-nag finding the default `ProductionWebApp` with a domain acknowledges, with the
+ * The acknowledgment register: every cdk-nag finding the default `ProductionWebApp` with a domain, an application and
+ * static content (as the example deploys it) acknowledges, with the
  * reason it ships and the basis a reviewer gave it. A new, changed or removed acknowledgment fails this test until the
  * register (and the page rendered from it, docs/compliance/acknowledgments.md) changes in the same commit.
  */
 const REGISTER_FILE = path.join(__dirname, 'acknowledgments.json');
 const PAGE_FILE = path.join(__dirname, '..', '..', 'docs', 'compliance', 'acknowledgments.md');
 const README_FILE = path.join(__dirname, '..', '..', 'README.md');
+const FIXTURES = path.join(__dirname, '..', 'fixtures');
 
 /** Why an acknowledged finding cannot, or does not, go away. */
 const BASES: Record<string, string> = {
@@ -46,13 +49,18 @@ interface Register {
 
 const key = (a: Pick<Acknowledgment, 'stack' | 'resource' | 'rule'>) => `${a.stack} ${a.resource} ${a.rule}`;
 
-/** The acknowledgments of the default system with a domain outside us-east-1 (so with every companion stack). */
+/**
+ * The acknowledgments of the default system with a domain outside us-east-1 (so with every companion stack), with an
+ * application and static content (so with the static content deployment).
+ */
 function actualAcknowledgments(): { acknowledgments: Omit<Acknowledgment, 'basis' | 'note'>[]; unacknowledged: string[] } {
   const app = strictApp();
   const stack = new Stack(app, 'WebApp', { env: { account: '123456789012', region: 'eu-west-1' } });
   new ProductionWebApp(stack, 'App', {
     domainName: 'www.example.com',
     hostedZone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' }),
+    application: WebApplication.fromAsset(path.join(FIXTURES, 'release'), { start: 'node server.js', runtimePackages: ['nodejs22'] }),
+    staticContent: [s3deploy.Source.asset(path.join(FIXTURES, 'release', 'static'))],
   });
   const unacknowledged = formatFindings(complianceFindings(app));
   const grouped = new Map<string, { stack: string; resource: string; rule: string; packs: string[]; reason: string }>();
@@ -115,7 +123,8 @@ function renderPage(register: Register): string {
 }
 
 const DESCRIPTION = 'Every cdk-nag finding (AwsSolutions, HIPAA Security, NIST 800-53 R5, PCI DSS 3.2.1) that the default '
-  + '`ProductionWebApp` with a domain acknowledges, deployed outside us-east-1 so that every companion stack exists. Each '
+  + '`ProductionWebApp` with a domain, an application and static content (as the example deploys it) acknowledges, '
+  + 'deployed outside us-east-1 so that every companion stack exists. Each '
   + 'acknowledgment is scoped to one resource and one rule, ships with the construct, and carries the reason printed '
   + 'here. A reviewer gave each its basis and note.';
 

@@ -41,27 +41,42 @@ const S3_ACTIONS: Record<string, string[]> = {
   's3:DeleteObject*': [],
 };
 
+/** Where the deployment function may act: the site's distribution, and the static folder of the bucket. */
+interface DeploymentTargets {
+  readonly distributionArn: string;
+  readonly bucket: s3.IBucket;
+  readonly keyPrefix: string;
+}
+
 /**
- * The role of the deployment function. aws-cdk-lib grants the invalidation actions on every distribution and S3
- * actions by wildcard; here they are limited to the site's distribution and to the actions the function performs.
+ * The role of the deployment function. aws-cdk-lib grants the invalidation actions on every distribution, and S3
+ * actions by wildcard on every object of the destination bucket; here they are limited to the site's distribution,
+ * the static folder and the actions the function performs.
  */
 class DeploymentRole extends ManagedPolicyRole {
-  /** The objects of buckets the function reads or writes (`<bucket ARN>/*`). */
+  /** The objects of buckets the function reads or writes (`<bucket ARN>/...*`). */
   public readonly objectResources: string[] = [];
 
-  constructor(scope: Construct, id: string, props: iam.RoleProps, private readonly distributionArn: string) {
+  /** The objects the function writes: the static folder. */
+  public readonly destinationObjects: string;
+
+  constructor(scope: Construct, id: string, props: iam.RoleProps, private readonly targets: DeploymentTargets) {
     super(scope, id, props);
+    this.destinationObjects = targets.bucket.arnForObjects(`${targets.keyPrefix}*`);
   }
 
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     const actions = statement.actions;
     if (actions.length && actions.every(action => action.startsWith('cloudfront:')) && statement.resources.includes('*')) {
-      return super.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.distributionArn] }));
+      return super.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [this.targets.distributionArn] }));
     }
     if (actions.length && actions.every(action => action.startsWith('s3:'))) {
       const exact = [...new Set(actions.flatMap(action => S3_ACTIONS[action] ?? [action]))];
-      this.objectResources.push(...statement.resources.filter(resource => resource.endsWith('/*')));
-      return super.addToPrincipalPolicy(new iam.PolicyStatement({ actions: exact, resources: statement.resources }));
+      const { bucket } = this.targets;
+      const resources = statement.resources.map(resource =>
+        (resource === bucket.arnForObjects('*') ? this.destinationObjects : resource));
+      this.objectResources.push(...resources.filter(resource => resource.endsWith('*')));
+      return super.addToPrincipalPolicy(new iam.PolicyStatement({ actions: exact, resources }));
     }
     return super.addToPrincipalPolicy(statement);
   }
@@ -97,7 +112,7 @@ export class StaticContentDeployment extends Construct {
     });
     securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'HTTPS to the S3 and CloudFront APIs');
     const key = createLogEncryptionKey(this, 'Key', `Encrypts the logs and dead letters of ${this.node.path}`,
-      RemovalPolicy.DESTROY);
+      RemovalPolicy.RETAIN);
     const logGroup = new logs.LogGroup(this, 'LogGroup', {
       encryptionKey: key,
       retention: logs.RetentionDays.ONE_YEAR,
@@ -112,7 +127,7 @@ export class StaticContentDeployment extends Construct {
     const role = new DeploymentRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Deploys the static content of ${this.node.path}`,
-    }, distributionArn);
+    }, { distributionArn, bucket: props.bucket, keyPrefix: this.keyPrefix });
     const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     addNetworkInterfacePermissions(role, props.vpc.selectSubnets(vpcSubnets).subnetIds, securityGroup);
     logGroup.grantWrite(role);
@@ -157,10 +172,13 @@ export class StaticContentDeployment extends Construct {
     acknowledgeFinding(role.policy, 'AwsSolutions-IAM5[Resource::*]',
       'ec2:DescribeNetworkInterfaces, which a function in a VPC needs, accepts no resource; the other actions are '
       + 'scoped to the site\'s distribution and buckets.');
+    const destination = nagResource(Stack.of(this).resolve(role.destinationObjects));
     for (const resource of new Set(role.objectResources.map(r => nagResource(Stack.of(this).resolve(r))))) {
-      acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::${resource}]`,
-        'aws-cdk-lib\'s BucketDeployment reads its source archive among the CDK assets and writes the files it finds '
-        + 'in it, whose names are known only then, to the static assets bucket; the actions are the exact ones it uses.');
+      acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::${resource}]`, resource === destination
+        ? 'The function writes the files it finds in the archive, whose names are known only then, under the static '
+          + 'folder of the static assets bucket: object writes need that folder\'s objects as resource.'
+        : 'aws-cdk-lib\'s Source.asset grants read on the CDK asset bucket\'s objects; the function reads only its '
+          + 'archive there, with the exact actions it uses.');
     }
   }
 
