@@ -213,6 +213,26 @@ export interface ResilientDataTierProps extends ResilientDataTierOptions {
   readonly vpc: ec2.IVpc;
 }
 
+/** The database options of a `ResilientDataTier`, with their defaults applied. */
+interface DatabaseSettings {
+  readonly options: DatabaseOptions;
+  readonly engine: rds.IInstanceEngine;
+  readonly flavor: 'postgres' | 'mysql';
+  readonly allocated: number;
+  readonly maxAllocated: number;
+  readonly backupRetention: Duration;
+  readonly backupWindow: string;
+  readonly maintenanceWindow: string;
+  readonly replicaCount: number;
+  readonly allowMajorVersionUpgrade: boolean;
+  readonly removalPolicy: RemovalPolicy;
+  readonly keepPolicy: RemovalPolicy;
+  readonly vpcSubnets: ec2.SubnetSelection;
+  readonly rotationSubnets: ec2.SubnetSelection;
+  readonly logRetention: logs.RetentionDays;
+  readonly logExports: string[];
+}
+
 /**
  * The data tier of the architecture (sections 13, 14 and 16): RDS PostgreSQL Multi-AZ and an ElastiCache
  * replication group in cluster mode, encrypted, authenticated, backed up and kept on delete.
@@ -248,147 +268,40 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
 
   constructor(scope: Construct, id: string, props: ResilientDataTierProps) {
     super(scope, id);
-    const options = props.database ?? {};
-    const engine = options.engine ?? rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_15 });
-    const flavor = this.validateEngine(engine);
-    const allocated = options.allocatedStorageGiB ?? 100;
-    const maxAllocated = options.maxAllocatedStorageGiB ?? 500;
-    this.validateStorage(allocated, maxAllocated);
-    const backupRetention = options.backupRetention ?? Duration.days(7);
-    this.validateBackupRetention(backupRetention);
-    const backupWindow = options.preferredBackupWindow ?? '02:00-03:00';
-    const maintenanceWindow = options.preferredMaintenanceWindow ?? 'sun:03:00-sun:04:00';
-    this.validateWindows(backupWindow, maintenanceWindow);
-    const replicaCount = options.readReplicas ?? 0;
-    this.validateReadReplicas(replicaCount);
-    const allowMajorVersionUpgrade = options.allowMajorVersionUpgrade ?? false;
-    this.validateMajorVersionUpgrade(flavor, allowMajorVersionUpgrade, replicaCount);
-
-    const removalPolicy = options.removalPolicy ?? RemovalPolicy.SNAPSHOT;
-    // Keys, secrets and audit logs outlive the database unless the user asked for everything to go.
-    const keepPolicy = removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
-    const vpcSubnets = props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    const rotationSubnets = props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+    const settings = this.databaseSettings(props);
+    const { flavor, keepPolicy } = settings;
 
     this.databaseKey = createLogEncryptionKey(this, 'DatabaseKey',
       `Encrypts the database of ${this.node.path}: storage, snapshots, credentials and logs`, keepPolicy);
-
     const securityGroup = new ec2.SecurityGroup(this, 'DatabaseSecurityGroup', {
       vpc: props.vpc,
       description: 'Database: the database port from allowed peers only; no outbound',
       allowAllOutbound: false,
     });
-    const parameterGroup = new rds.ParameterGroup(this, this.parameterGroupId(engine), {
-      engine,
+    const parameterGroup = new rds.ParameterGroup(this, this.parameterGroupId(settings.engine), {
+      engine: settings.engine,
       description: 'Requires TLS for every connection',
       parameters: flavor === 'postgres' ? { 'rds.force_ssl': '1' } : { require_secure_transport: 'ON' },
     });
-
     // Named so that the log groups can exist (encrypted, with retention) before RDS writes to them.
     const instanceIdentifier = this.identifierFor(this.node.path);
-    const logExports = flavor === 'postgres' ? ['postgresql', 'upgrade'] : ['error', 'general', 'slowquery'];
-    this.databaseLogGroups = logExports.map(log => this.databaseLogGroup(instanceIdentifier, log, logRetention, keepPolicy));
+    this.databaseLogGroups = settings.logExports.map(log =>
+      this.databaseLogGroup(instanceIdentifier, log, settings.logRetention, keepPolicy));
     const monitoringRole = this.createMonitoringRole();
-
     this.databasePort = flavor === 'postgres' ? 5432 : 3306;
-    const insightsMode = options.databaseInsightsMode ?? rds.DatabaseInsightsMode.STANDARD;
-    const port = this.databasePort;
-    const instanceOptions = {
-      vpc: props.vpc,
-      vpcSubnets,
-      securityGroups: [securityGroup],
-      // Literal, so that security group rules name the port (the engine default; spec section 16).
-      port,
-      instanceType: options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE3, ec2.InstanceSize.MEDIUM),
-      parameterGroup,
-      storageType: rds.StorageType.GP3,
-      publiclyAccessible: false,
-      iamAuthentication: true,
-      multiAz: options.multiAz ?? true,
-      autoMinorVersionUpgrade: true,
-      allowMajorVersionUpgrade,
-      preferredMaintenanceWindow: maintenanceWindow,
-      enablePerformanceInsights: true,
-      performanceInsightEncryptionKey: this.databaseKey,
-      databaseInsightsMode: insightsMode,
-      // Advanced mode keeps 15 months of data; standard keeps the free 7 days.
-      performanceInsightRetention: insightsMode === rds.DatabaseInsightsMode.ADVANCED
-        ? rds.PerformanceInsightRetention.MONTHS_15 : rds.PerformanceInsightRetention.DEFAULT,
-      monitoringInterval: options.monitoringInterval ?? Duration.seconds(60),
-      monitoringRole,
-      cloudwatchLogsExports: logExports,
-      deletionProtection: options.deletionProtection ?? true,
-      removalPolicy,
-      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
-    };
+    const instanceOptions = this.instanceOptions(props, settings, securityGroup, parameterGroup, monitoringRole);
 
-    this.database = new rds.DatabaseInstance(this, 'Database', {
-      ...instanceOptions,
-      engine,
-      instanceIdentifier,
-      storageEncryptionKey: this.databaseKey,
-      databaseName: options.databaseName ?? 'app',
-      credentials: rds.Credentials.fromGeneratedSecret('dbadmin', {
-        encryptionKey: this.databaseKey,
-        excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS,
-      }),
-      allocatedStorage: allocated,
-      maxAllocatedStorage: maxAllocated,
-      backupRetention,
-      preferredBackupWindow: backupWindow,
-      copyTagsToSnapshot: true,
-      deleteAutomatedBackups: false,
-    });
-    for (const group of this.databaseLogGroups) this.database.node.addDependency(group);
-    // RDS checks the monitoring role's permissions when it creates the instance: the policy must be attached first.
-    this.database.node.addDependency(monitoringRole.policy);
+    this.database = this.createDatabase(instanceOptions, settings, instanceIdentifier, monitoringRole);
     this.databaseSecret = this.database.secret!;
     // database.secret is the attachment; the generated secret itself holds the password.
     (this.database.node.findChild('Secret') as secretsmanager.Secret).applyRemovalPolicy(keepPolicy);
+    this.rotateCredentials(props, settings);
+    this.readReplicas = [...Array(settings.replicaCount).keys()]
+      .map(i => this.createReadReplica(i + 1, instanceOptions, settings, monitoringRole));
 
-    // Rotation by Secrets Manager's hosted function, in subnets that reach its API.
-    const rotationOptions = { vpc: props.vpc, vpcSubnets: rotationSubnets, excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS };
-    const hostedRotation = flavor === 'postgres'
-      ? secretsmanager.HostedRotation.postgreSqlSingleUser(rotationOptions)
-      : secretsmanager.HostedRotation.mysqlSingleUser(rotationOptions);
-    this.databaseSecret.addRotationSchedule('Rotation', {
-      hostedRotation,
-      automaticallyAfter: options.credentialsRotation ?? Duration.days(30),
-    });
-    this.database.connections.allowFrom(hostedRotation, ec2.Port.tcp(port), 'Credential rotation');
-
-    this.readReplicas = [...Array(replicaCount).keys()].map(i => {
-      const replicaIdentifier = this.identifierFor(`${this.node.path}/ReadReplica${i + 1}`);
-      const groups = logExports.map(log => this.databaseLogGroup(replicaIdentifier, log, logRetention, keepPolicy, `ReadReplica${i + 1}`));
-      const replica = new rds.DatabaseInstanceReadReplica(this, `ReadReplica${i + 1}`, {
-        ...instanceOptions,
-        instanceIdentifier: replicaIdentifier,
-        sourceDatabaseInstance: this.database,
-        // A replica is rebuilt from the primary; its final snapshot would duplicate the primary's.
-        removalPolicy: removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.DESTROY : removalPolicy,
-      });
-      for (const group of groups) replica.node.addDependency(group);
-      replica.node.addDependency(monitoringRole.policy);
-      this.databaseLogGroups.push(...groups);
-      acknowledgeFinding(replica, 'AwsSolutions-RDS11', PORT_REASON);
-      acknowledgeFinding(replica, 'AwsSolutions-RDS2', REPLICA_ENCRYPTION_REASON);
-      for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
-        acknowledgeFinding(replica, `${pack}-RDSInBackupPlan`,
-          'A read replica is a copy of the primary, which is in the AWS Backup plan; backing it up would store the ' +
-          'same data twice.');
-      }
-      for (const pack of REGULATORY_PACKS) {
-        acknowledgeFinding(replica, `${pack}-RDSStorageEncrypted`, REPLICA_ENCRYPTION_REASON);
-        acknowledgeFinding(replica, `${pack}-RDSInstanceBackupEnabled`,
-          'Read replicas take no automated backups (RDS does not allow it for PostgreSQL replicas); the primary is ' +
-          'backed up and the replica is rebuilt from it.');
-      }
-      return replica;
-    });
-
+    const options = props.database ?? {};
     if (options.proxy ?? false) {
-      this.proxy = this.createProxy(props.vpc, vpcSubnets);
+      this.proxy = this.createProxy(props.vpc, settings.vpcSubnets);
     }
     if (options.backupPlan ?? true) {
       this.backupPlan = this.createBackupPlan(options.backupPlanRetention ?? Duration.days(35), keepPolicy);
@@ -397,13 +310,13 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
 
     this.cache = new ReplicatedCache(this, 'Cache', {
       vpc: props.vpc,
-      vpcSubnets,
-      rotationSubnets,
+      vpcSubnets: settings.vpcSubnets,
+      rotationSubnets: settings.rotationSubnets,
       ...props.cache,
     });
 
     // aws-cdk-lib opens the instance's port as a token (its endpoint attribute); it is the literal port set above.
-    Aspects.of(securityGroup).add(new PinDatabasePort(port));
+    Aspects.of(securityGroup).add(new PinDatabasePort(this.databasePort));
 
     this.connections = new ec2.Connections({
       securityGroups: [securityGroup, ...this.cache.connections.securityGroups,
@@ -458,6 +371,153 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
   // ---------------------------------------------------------------------------------------------------------------
   // Resources
   // ---------------------------------------------------------------------------------------------------------------
+
+  /** The database options with their defaults, validated. */
+  private databaseSettings(props: ResilientDataTierProps): DatabaseSettings {
+    const options = props.database ?? {};
+    const engine = options.engine ?? rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_15 });
+    const flavor = this.validateEngine(engine);
+    const allocated = options.allocatedStorageGiB ?? 100;
+    const maxAllocated = options.maxAllocatedStorageGiB ?? 500;
+    this.validateStorage(allocated, maxAllocated);
+    const backupRetention = options.backupRetention ?? Duration.days(7);
+    this.validateBackupRetention(backupRetention);
+    const backupWindow = options.preferredBackupWindow ?? '02:00-03:00';
+    const maintenanceWindow = options.preferredMaintenanceWindow ?? 'sun:03:00-sun:04:00';
+    this.validateWindows(backupWindow, maintenanceWindow);
+    const replicaCount = options.readReplicas ?? 0;
+    this.validateReadReplicas(replicaCount);
+    const allowMajorVersionUpgrade = options.allowMajorVersionUpgrade ?? false;
+    this.validateMajorVersionUpgrade(flavor, allowMajorVersionUpgrade, replicaCount);
+    const removalPolicy = options.removalPolicy ?? RemovalPolicy.SNAPSHOT;
+    return {
+      options,
+      engine,
+      flavor,
+      allocated,
+      maxAllocated,
+      backupRetention,
+      backupWindow,
+      maintenanceWindow,
+      replicaCount,
+      allowMajorVersionUpgrade,
+      removalPolicy,
+      // Keys, secrets and audit logs outlive the database unless the user asked for everything to go.
+      keepPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      vpcSubnets: props.vpcSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
+      rotationSubnets: props.rotationSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      logExports: flavor === 'postgres' ? ['postgresql', 'upgrade'] : ['error', 'general', 'slowquery'],
+    };
+  }
+
+  /** What the primary and its read replicas share. */
+  private instanceOptions(props: ResilientDataTierProps, settings: DatabaseSettings, securityGroup: ec2.ISecurityGroup,
+    parameterGroup: rds.IParameterGroup, monitoringRole: iam.IRole) {
+    const options = settings.options;
+    const insightsMode = options.databaseInsightsMode ?? rds.DatabaseInsightsMode.STANDARD;
+    return {
+      vpc: props.vpc,
+      vpcSubnets: settings.vpcSubnets,
+      securityGroups: [securityGroup],
+      // Literal, so that security group rules name the port (the engine default; spec section 16).
+      port: this.databasePort,
+      instanceType: options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE3, ec2.InstanceSize.MEDIUM),
+      parameterGroup,
+      storageType: rds.StorageType.GP3,
+      publiclyAccessible: false,
+      iamAuthentication: true,
+      multiAz: options.multiAz ?? true,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: settings.allowMajorVersionUpgrade,
+      preferredMaintenanceWindow: settings.maintenanceWindow,
+      enablePerformanceInsights: true,
+      performanceInsightEncryptionKey: this.databaseKey,
+      databaseInsightsMode: insightsMode,
+      // Advanced mode keeps 15 months of data; standard keeps the free 7 days.
+      performanceInsightRetention: insightsMode === rds.DatabaseInsightsMode.ADVANCED
+        ? rds.PerformanceInsightRetention.MONTHS_15 : rds.PerformanceInsightRetention.DEFAULT,
+      monitoringInterval: options.monitoringInterval ?? Duration.seconds(60),
+      monitoringRole,
+      cloudwatchLogsExports: settings.logExports,
+      deletionProtection: options.deletionProtection ?? true,
+      removalPolicy: settings.removalPolicy,
+      caCertificate: rds.CaCertificate.RDS_CA_RSA2048_G1,
+    };
+  }
+
+  /** The primary: encrypted, with generated credentials, after its log groups and its monitoring role's policy. */
+  private createDatabase(instanceOptions: ReturnType<ResilientDataTier['instanceOptions']>, settings: DatabaseSettings,
+    instanceIdentifier: string, monitoringRole: ManagedPolicyRole): rds.DatabaseInstance {
+    const database = new rds.DatabaseInstance(this, 'Database', {
+      ...instanceOptions,
+      engine: settings.engine,
+      instanceIdentifier,
+      storageEncryptionKey: this.databaseKey,
+      databaseName: settings.options.databaseName ?? 'app',
+      credentials: rds.Credentials.fromGeneratedSecret('dbadmin', {
+        encryptionKey: this.databaseKey,
+        excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS,
+      }),
+      allocatedStorage: settings.allocated,
+      maxAllocatedStorage: settings.maxAllocated,
+      backupRetention: settings.backupRetention,
+      preferredBackupWindow: settings.backupWindow,
+      copyTagsToSnapshot: true,
+      deleteAutomatedBackups: false,
+    });
+    for (const group of this.databaseLogGroups) database.node.addDependency(group);
+    // RDS checks the monitoring role's permissions when it creates the instance: the policy must be attached first.
+    database.node.addDependency(monitoringRole.policy);
+    return database;
+  }
+
+  /** Rotation of the credentials by Secrets Manager's hosted function, in subnets that reach its API. */
+  private rotateCredentials(props: ResilientDataTierProps, settings: DatabaseSettings) {
+    const rotationOptions = { vpc: props.vpc, vpcSubnets: settings.rotationSubnets, excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS };
+    const hostedRotation = settings.flavor === 'postgres'
+      ? secretsmanager.HostedRotation.postgreSqlSingleUser(rotationOptions)
+      : secretsmanager.HostedRotation.mysqlSingleUser(rotationOptions);
+    this.databaseSecret.addRotationSchedule('Rotation', {
+      hostedRotation,
+      automaticallyAfter: settings.options.credentialsRotation ?? Duration.days(30),
+    });
+    this.database.connections.allowFrom(hostedRotation, ec2.Port.tcp(this.databasePort), 'Credential rotation');
+  }
+
+  /** Read replica `n` (from 1), with its own log groups and the acknowledgments a copy of the primary makes inherent. */
+  private createReadReplica(n: number, instanceOptions: ReturnType<ResilientDataTier['instanceOptions']>,
+    settings: DatabaseSettings, monitoringRole: ManagedPolicyRole): rds.DatabaseInstanceReadReplica {
+    const id = `ReadReplica${n}`;
+    const replicaIdentifier = this.identifierFor(`${this.node.path}/${id}`);
+    const groups = settings.logExports.map(log =>
+      this.databaseLogGroup(replicaIdentifier, log, settings.logRetention, settings.keepPolicy, id));
+    const replica = new rds.DatabaseInstanceReadReplica(this, id, {
+      ...instanceOptions,
+      instanceIdentifier: replicaIdentifier,
+      sourceDatabaseInstance: this.database,
+      // A replica is rebuilt from the primary; its final snapshot would duplicate the primary's.
+      removalPolicy: settings.removalPolicy === RemovalPolicy.SNAPSHOT ? RemovalPolicy.DESTROY : settings.removalPolicy,
+    });
+    for (const group of groups) replica.node.addDependency(group);
+    replica.node.addDependency(monitoringRole.policy);
+    this.databaseLogGroups.push(...groups);
+    acknowledgeFinding(replica, 'AwsSolutions-RDS11', PORT_REASON);
+    acknowledgeFinding(replica, 'AwsSolutions-RDS2', REPLICA_ENCRYPTION_REASON);
+    for (const pack of ['HIPAA.Security', 'NIST.800.53.R5']) {
+      acknowledgeFinding(replica, `${pack}-RDSInBackupPlan`,
+        'A read replica is a copy of the primary, which is in the AWS Backup plan; backing it up would store the ' +
+        'same data twice.');
+    }
+    for (const pack of REGULATORY_PACKS) {
+      acknowledgeFinding(replica, `${pack}-RDSStorageEncrypted`, REPLICA_ENCRYPTION_REASON);
+      acknowledgeFinding(replica, `${pack}-RDSInstanceBackupEnabled`,
+        'Read replicas take no automated backups (RDS does not allow it for PostgreSQL replicas); the primary is ' +
+        'backed up and the replica is rebuilt from it.');
+    }
+    return replica;
+  }
+
 
   /**
    * The construct ID of the parameter group: one per engine family, so that a major version upgrade creates the new
