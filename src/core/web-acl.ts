@@ -30,7 +30,7 @@ export interface WebAclSpec {
   readonly customRules?: wafv2.CfnWebACL.RuleProperty[];
 }
 
-/** The AWS managed rule groups every web ACL of this library starts with (architecture section 3). */
+/** The AWS managed rule groups every web ACL of this library starts with. */
 export const BASELINE_MANAGED_RULE_GROUPS = [
   'AWSManagedRulesAmazonIpReputationList',
   'AWSManagedRulesCommonRuleSet',

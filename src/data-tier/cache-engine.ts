@@ -13,13 +13,13 @@ const VALKEY_VERSIONS = ['7.2', '8.0', '8.1', '8.2', '9.0'];
  * Both speak the same protocol and work with the same clients. Valkey is the open-source (BSD) continuation of
  * Redis OSS 7.2 under the Linux Foundation; ElastiCache prices Valkey node-based clusters up to 20% lower per node
  * than Redis OSS (serverless caches 33% lower), and an existing Redis OSS cache can be upgraded to Valkey in place.
- * Redis OSS 7 stays the default because the architecture specifies it (section 14).
+ * Redis OSS 7 stays the default because the architecture specifies it.
  *
  * @example
  * const engine = CacheEngine.valkey('8.0');
  */
 export class CacheEngine {
-  /** Default Redis OSS version: the newest Redis OSS 7 ElastiCache offers (architecture section 14). */
+  /** Default Redis OSS version: the newest Redis OSS 7 ElastiCache offers. */
   public static readonly DEFAULT_REDIS_VERSION = '7.1';
   /** Default Valkey version. */
   public static readonly DEFAULT_VALKEY_VERSION = '8.0';

@@ -45,21 +45,21 @@ export interface ReplicatedCacheOptions {
   /**
    * Engine and version.
    *
-   * @default CacheEngine.redis() - Redis OSS 7.1 (architecture section 14)
+   * @default CacheEngine.redis() - Redis OSS 7.1
    */
   readonly engine?: CacheEngine;
 
   /**
    * Node type of every node.
    *
-   * @default 'cache.t3.medium' (architecture section 14)
+   * @default 'cache.t3.medium' - 2 vCPUs and 3 GiB
    */
   readonly nodeType?: string;
 
   /**
    * Number of shards (node groups), 1 to 500. A change adds or removes shards online (online resharding).
    *
-   * @default 2 (architecture section 14)
+   * @default 2
    */
   readonly shards?: number;
 
@@ -67,7 +67,7 @@ export interface ReplicatedCacheOptions {
    * Number of replicas in each shard, 0 to 5. Automatic failover needs at least one. CloudFormation can only change it
    * by replacing the replication group, which its fixed name (`replicationGroupId`) refuses: see `replicationGroupId`.
    *
-   * @default 1 (architecture section 14)
+   * @default 1 - each shard survives the loss of a node or an Availability Zone
    */
   readonly replicasPerShard?: number;
 
@@ -81,14 +81,14 @@ export interface ReplicatedCacheOptions {
   /**
    * Port the nodes listen on.
    *
-   * @default 6379 (architecture section 16)
+   * @default 6379 - the Redis port
    */
   readonly port?: number;
 
   /**
    * Days automatic snapshots are kept, 0 to 35; 0 turns automatic snapshots off.
    *
-   * @default 5 (architecture section 14)
+   * @default 5
    */
   readonly snapshotRetentionDays?: number;
 
@@ -165,7 +165,7 @@ export interface ReplicatedCacheProps extends ReplicatedCacheOptions {
 }
 
 /**
- * The cache of the architecture (sections 14 and 16): an ElastiCache replication group in cluster mode, Redis OSS 7
+ * The cache of the architecture (https://github.com/cdk-production-webapp/cdk-production-webapp/blob/main/docs/architecture.md#data-tier): an ElastiCache replication group in cluster mode, Redis OSS 7
  * or Valkey, sharded and replicated across Availability Zones with automatic failover, encrypted at rest with KMS and
  * in transit with TLS (required), protected by an AUTH token, with slow and engine logs in CloudWatch Logs.
  *
@@ -185,15 +185,15 @@ export interface ReplicatedCacheProps extends ReplicatedCacheOptions {
  * const cache = new ReplicatedCache(this, 'Cache', { vpc: network.vpc });
  */
 export class ReplicatedCache extends Construct implements ec2.IConnectable, ICacheMetrics {
-  /** Default node type (architecture section 14). */
+  /** Default node type. */
   public static readonly DEFAULT_NODE_TYPE = 'cache.t3.medium';
-  /** Default number of shards (architecture section 14). */
+  /** Default number of shards. */
   public static readonly DEFAULT_SHARDS = 2;
-  /** Default number of replicas per shard (architecture section 14). */
+  /** Default number of replicas per shard. */
   public static readonly DEFAULT_REPLICAS_PER_SHARD = 1;
-  /** Default port: Redis (architecture section 16). */
+  /** Default port: Redis. */
   public static readonly DEFAULT_PORT = 6379;
-  /** Default snapshot retention in days (architecture section 14). */
+  /** Default snapshot retention in days. */
   public static readonly DEFAULT_SNAPSHOT_RETENTION_DAYS = 5;
   /** Default daily snapshot window, UTC. */
   public static readonly DEFAULT_SNAPSHOT_WINDOW = '05:00-06:00';
@@ -266,7 +266,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable, ICac
     this.logGroups = ['SlowLogGroup', 'EngineLogGroup'].map(logId =>
       new logs.LogGroup(this, logId, { encryptionKey: logKey, retention: logRetention, removalPolicy: retained }));
 
-    // Architecture section 16: nothing in until a peer is allowed through `connections`; nothing out.
+    // Nothing in until a peer is allowed through `connections`; nothing out.
     this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Cache nodes: the cache port from allowed peers only; no outbound',
@@ -322,7 +322,7 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable, ICac
   }
 
   /**
-   * The replication group in cluster mode (architecture section 14): its subnets and parameters, encrypted at rest with
+   * The replication group in cluster mode: its subnets and parameters, encrypted at rest with
    * the cache's key and in transit, AUTH required, snapshots and logs delivered to the encrypted log groups.
    */
   private createReplicationGroup(props: ReplicatedCacheProps, subnets: ec2.SelectedSubnets, retained: RemovalPolicy,
@@ -493,13 +493,13 @@ export class ReplicatedCache extends Construct implements ec2.IConnectable, ICac
   private acknowledgeInherentFindings(snapshotRetentionDays: number) {
     if (this.port === ReplicatedCache.DEFAULT_PORT) {
       acknowledgeFinding(this.replicationGroup, 'AwsSolutions-AEC5',
-        'The architecture fixes the cache on the Redis port 6379 (section 16: security groups and NACLs are written ' +
+        'The architecture fixes the cache on the Redis port 6379 (its security groups and NACLs are written ' +
         'for it). A non-default port hides nothing from a scanner; access is limited by the security group (allowed ' +
         'peers only), the data subnets\' NACL, required TLS and the AUTH token.');
     }
     if (Token.isUnresolved(snapshotRetentionDays) || snapshotRetentionDays < 15) {
       const reason = `The cache keeps automatic snapshots ${Token.isUnresolved(snapshotRetentionDays) ? 'for the configured number of' : `for ${snapshotRetentionDays}`} ` +
-        'days (architecture section 14: 5 days). It holds sessions and copies of database query results, which are ' +
+        'days (the architecture keeps 5 days). It holds sessions and copies of database query results, which are ' +
         'rebuilt from the database and expire; the system of record is the RDS database, with its own backups.';
       acknowledgeFinding(this.replicationGroup, 'HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup', reason);
       acknowledgeFinding(this.replicationGroup, 'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup', reason);

@@ -44,7 +44,7 @@ export interface DatabaseOptions {
   /**
    * Instance class.
    *
-   * @default db.t3.medium (architecture section 13)
+   * @default db.t3.medium - 2 vCPUs and 4 GiB
    */
   readonly instanceType?: ec2.InstanceType;
 
@@ -93,7 +93,7 @@ export interface DatabaseOptions {
   /**
    * Weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 30 minutes.
    *
-   * @default 'sun:03:00-sun:04:00' (architecture section 13)
+   * @default 'sun:03:00-sun:04:00' - Sunday 03:00-04:00 UTC
    */
   readonly preferredMaintenanceWindow?: string;
 
@@ -234,7 +234,7 @@ interface DatabaseSettings {
 }
 
 /**
- * The data tier of the architecture (sections 13, 14 and 16): RDS PostgreSQL Multi-AZ and an ElastiCache
+ * The data tier of the architecture (https://github.com/cdk-production-webapp/cdk-production-webapp/blob/main/docs/architecture.md#data-tier): RDS PostgreSQL Multi-AZ and an ElastiCache
  * replication group in cluster mode, encrypted, authenticated, backed up and kept on delete.
  *
  * @example
@@ -420,7 +420,7 @@ export class ResilientDataTier extends Construct implements ec2.IConnectable {
       vpc: props.vpc,
       vpcSubnets: settings.vpcSubnets,
       securityGroups: [securityGroup],
-      // Literal, so that security group rules name the port (the engine default; spec section 16).
+      // Literal, so that security group rules name the port (the engine default).
       port: this.databasePort,
       instanceType: options.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.BURSTABLE3, ec2.InstanceSize.MEDIUM),
       parameterGroup,
@@ -720,5 +720,5 @@ const EXCLUDED_PASSWORD_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\';
 const REPLICA_ENCRYPTION_REASON = 'A same-region read replica inherits the encryption and KMS key of its source ' +
   'instance, which is encrypted; CloudFormation rejects StorageEncrypted together with SourceDBInstanceIdentifier.';
 
-const PORT_REASON = 'The architecture fixes the database port (PostgreSQL 5432, section 16 security group tables); the ' +
+const PORT_REASON = 'The architecture fixes the database port (PostgreSQL 5432, in its security group rules); the ' +
   'database is reachable only from the allowed security groups in isolated subnets behind a NACL, over TLS.';

@@ -75,7 +75,7 @@ export interface SecureEdgeOptions {
   /**
    * Which edge locations serve the distribution.
    *
-   * @default cloudfront.PriceClass.PRICE_CLASS_ALL - every edge location, for global users (architecture section 2)
+   * @default cloudfront.PriceClass.PRICE_CLASS_ALL - every edge location, for users worldwide
    */
   readonly priceClass?: cloudfront.PriceClass;
 
@@ -253,7 +253,7 @@ export interface SecureEdgeProps extends SecureEdgeOptions {
 }
 
 /**
- * The edge of the architecture (sections 2, 3 and 15): a CloudFront distribution in front of the load balancer,
+ * The edge of the architecture (https://github.com/cdk-production-webapp/cdk-production-webapp/blob/main/docs/architecture.md#edge): a CloudFront distribution in front of the load balancer,
  * with static paths served from S3 through origin access control, security headers, and an AWS WAF web ACL.
  *
  * CloudFront only accepts web ACLs from us-east-1: when the stack is elsewhere, the web ACL is created in a
@@ -415,7 +415,7 @@ export class SecureEdge extends Construct {
     this.url = `https://${props.domainName && this.certificateArn ? props.domainName : this.distribution.distributionDomainName}`;
     if (!props.geoRestriction) {
       acknowledgeFinding(this.distribution, 'AwsSolutions-CFR1',
-        'The architecture serves users worldwide (section 2); countries can be restricted with geoRestriction.');
+        'The architecture serves users worldwide, from every edge location; countries can be restricted with geoRestriction.');
     }
   }
 
@@ -499,7 +499,7 @@ export class SecureEdge extends Construct {
 
   private createStaticAssetsBucket(removalPolicy: RemovalPolicy): s3.Bucket {
     const bucket = new s3.Bucket(this, 'StaticAssetsBucket', {
-      // AES-256 as the architecture specifies (section 15); CloudFront reads it through origin access control.
+      // AES-256 (SSE-S3), as the architecture specifies for public web content; CloudFront reads it through origin access control.
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -508,7 +508,7 @@ export class SecureEdge extends Construct {
       serverAccessLogsBucket: this.logsBucket,
       serverAccessLogsPrefix: 'static-assets/',
       lifecycleRules: [{
-        // Current objects stay servable; superseded versions move to Glacier after 90 days (architecture section 15).
+        // Current objects stay servable; superseded versions move to Glacier after 90 days.
         id: 'ArchiveNoncurrentVersions',
         noncurrentVersionTransitions: [{ storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(90) }],
         abortIncompleteMultipartUploadAfter: Duration.days(7),
@@ -518,7 +518,7 @@ export class SecureEdge extends Construct {
     const resource = bucket.node.defaultChild!;
     for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(resource, `${pack}-S3DefaultEncryptionKMS`,
-        'The architecture specifies AES-256 (SSE-S3) for the static assets (section 15): public web content, read ' +
+        'The architecture specifies AES-256 (SSE-S3) for the static assets: public web content, read ' +
         'only by this distribution through origin access control.');
       acknowledgeFinding(resource, `${pack}-S3BucketReplicationEnabled`,
         'Static assets are build output deployed from source control and versioned here; they are not replicated.');

@@ -47,7 +47,7 @@ export interface NatInstanceOptions {
  */
 export class NatStrategy {
   /**
-   * One NAT gateway in each Availability Zone, each with its Elastic IP (the architecture's design, section 8).
+   * One NAT gateway in each Availability Zone, each with its Elastic IP (the architecture's design: a zone's outage does not cut the other's outbound traffic).
    */
   public static perAz(options: NatGatewayOptions = {}): NatStrategy {
     return new NatStrategy('perAz', 'gateway', undefined, options.eipAllocationIds);

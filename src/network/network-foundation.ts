@@ -23,7 +23,7 @@ export enum DataSubnetPlacement {
   ISOLATED = 'ISOLATED',
 
   /**
-   * The private application subnets, as in the four-subnet layout of the architecture (section 7).
+   * The private application subnets, as in the four-subnet layout of the architecture.
    */
   APPLICATION = 'APPLICATION',
 }
@@ -35,7 +35,7 @@ export interface NetworkFoundationProps {
   /**
    * IPv4 CIDR block of the VPC, from /16 to /28.
    *
-   * @default '10.0.0.0/16' (architecture section 4)
+   * @default '10.0.0.0/16'
    */
   readonly cidr?: string;
 
@@ -44,7 +44,7 @@ export interface NetworkFoundationProps {
    *
    * An environment-agnostic stack sees only 2 AZs: set the stack's `env` to use more.
    *
-   * @default 2 (architecture section 4)
+   * @default 2 - the service survives the loss of one zone
    */
   readonly maxAzs?: number;
 
@@ -79,7 +79,7 @@ export interface NetworkFoundationProps {
   readonly natStrategy?: NatStrategy;
 
   /**
-   * Whether the subnets get the network ACLs of architecture section 17, made correct for stateless
+   * Whether the subnets get the network ACLs of the architecture (https://github.com/cdk-production-webapp/cdk-production-webapp/blob/main/docs/architecture.md#network), made correct for stateless
    * filtering (return traffic on ephemeral ports), plus a data-subnet NACL.
    *
    * @default true
@@ -161,9 +161,9 @@ export interface NetworkFoundationProps {
  * const network = new NetworkFoundation(this, 'Network');
  */
 export class NetworkFoundation extends Construct {
-  /** Default VPC CIDR (architecture section 4). */
+  /** Default VPC CIDR. */
   public static readonly DEFAULT_CIDR = '10.0.0.0/16';
-  /** Default number of Availability Zones (architecture section 4). */
+  /** Default number of Availability Zones. */
   public static readonly DEFAULT_MAX_AZS = 2;
   /** Name of the public subnet group. */
   public static readonly PUBLIC_SUBNET_GROUP = 'Public';
@@ -447,7 +447,7 @@ export class NetworkFoundation extends Construct {
   }
 
   // ---------------------------------------------------------------------------------------------------------------
-  // Network ACLs (architecture section 17, made correct for stateless filtering)
+  // Network ACLs (the architecture's, made correct for stateless filtering)
   // ---------------------------------------------------------------------------------------------------------------
 
   private createPublicNetworkAcl(ipv6: boolean): ec2.NetworkAcl {
@@ -520,7 +520,7 @@ export class NetworkFoundation extends Construct {
   private createNetworkAcl(id: string, subnetSelection: ec2.SubnetSelection): ec2.NetworkAcl {
     const acl = new ec2.NetworkAcl(this, id, { vpc: this.vpc, subnetSelection });
     acknowledgeFinding(acl, 'AwsSolutions-VPC3',
-      'The architecture specifies subnet network ACLs (section 17) as a defense-in-depth layer under the security groups; ' +
+      'The architecture specifies subnet network ACLs as a defense-in-depth layer under the security groups; ' +
       'this construct owns and tests every rule, including the ephemeral-port rules stateless filtering needs.');
     return acl;
   }
@@ -588,7 +588,7 @@ export class NetworkFoundation extends Construct {
     const routes = this.vpc.publicSubnets.flatMap(subnet =>
       ['DefaultRoute', 'DefaultRoute6'].map(id => subnet.node.tryFindChild(id)).filter(r => r !== undefined));
     for (const route of routes) {
-      const reason = 'Public subnets exist to route to the internet gateway (architecture section 6): they hold only the ' +
+      const reason = 'Public subnets exist to route to the internet gateway: they hold only the ' +
         'internet-facing load balancer and the NAT gateways; instances and data live in private subnets.';
       acknowledgeFinding(route, 'HIPAA.Security-VPCNoUnrestrictedRouteToIGW', reason);
       acknowledgeFinding(route, 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW', reason);

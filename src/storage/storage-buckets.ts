@@ -41,14 +41,14 @@ export interface StorageBucketsProps {
   /**
    * Days after which backups (and superseded versions of them) move to S3 Glacier Flexible Retrieval.
    *
-   * @default 30 - as the architecture specifies (section 15)
+   * @default 30 - backups older than a month are rarely read
    */
   readonly backupsTransitionDays?: number;
 
   /**
    * Days after which backups (and superseded versions of them) are deleted; must exceed `backupsTransitionDays`.
    *
-   * @default 365 - as the architecture specifies (section 15)
+   * @default 365 - a year of backups
    */
   readonly backupsExpirationDays?: number;
 
@@ -98,7 +98,7 @@ export interface StorageBucketsProps {
 }
 
 /**
- * The three buckets of the architecture (section 15): static assets, backups (SSE-KMS, replicated to a second region
+ * The three buckets of the architecture (https://github.com/cdk-production-webapp/cdk-production-webapp/blob/main/docs/architecture.md#storage): static assets, backups (SSE-KMS, replicated to a second region
  * for disaster recovery) and logs.
  *
  * CloudTrail is not delivered here: `Observability` gives the trail a dedicated bucket.
@@ -127,13 +127,13 @@ export class StorageBuckets extends Construct {
     'ap-south-1': 'ap-southeast-1',
   };
 
-  /** Days before backups move to Glacier (architecture section 15). */
+  /** Days before backups move to Glacier. */
   public static readonly DEFAULT_BACKUPS_TRANSITION_DAYS = 30;
-  /** Days before backups are deleted (architecture section 15). */
+  /** Days before backups are deleted. */
   public static readonly DEFAULT_BACKUPS_EXPIRATION_DAYS = 365;
-  /** Days before logs are deleted (architecture section 15). */
+  /** Days before logs are deleted. */
   public static readonly LOGS_EXPIRATION_DAYS = 90;
-  /** Days before superseded versions of static assets move to Glacier (architecture section 15). */
+  /** Days before superseded versions of static assets move to Glacier. */
   public static readonly STATIC_ASSETS_ARCHIVE_DAYS = 90;
 
   /** The bucket of the static assets, the origin of the CloudFront distribution (`staticAssetsBucket` when given). */
@@ -220,7 +220,7 @@ export class StorageBuckets extends Construct {
   private createStaticAssetsBucket(removalPolicy: RemovalPolicy, autoDeleteObjects: boolean): s3.Bucket {
     const bucket = new s3.Bucket(this, 'StaticAssetsBucket', {
       ...secureBucketProps(removalPolicy, autoDeleteObjects),
-      // AES-256 as the architecture specifies (section 15); CloudFront reads it through origin access control.
+      // AES-256 (SSE-S3), as the architecture specifies for public web content; CloudFront reads it through origin access control.
       encryption: s3.BucketEncryption.S3_MANAGED,
       serverAccessLogsBucket: this.logs,
       serverAccessLogsPrefix: 'static-assets/',
@@ -239,7 +239,7 @@ export class StorageBuckets extends Construct {
     const resource = bucket.node.defaultChild!;
     for (const pack of REGULATORY_PACKS) {
       acknowledgeFinding(resource, `${pack}-S3DefaultEncryptionKMS`,
-        'The architecture specifies AES-256 (SSE-S3) for the static assets (section 15): public web content, read ' +
+        'The architecture specifies AES-256 (SSE-S3) for the static assets: public web content, read ' +
         'only by the distribution through origin access control.');
       acknowledgeFinding(resource, `${pack}-S3BucketReplicationEnabled`,
         'Static assets are build output deployed from source control and versioned here; they are not replicated.');

@@ -45,7 +45,7 @@ export interface CpuTargetTrackingOptions {
  */
 export class FleetScaling {
   /**
-   * Step scaling on average CPU, as the architecture specifies (section 11): one instance more above 70% for
+   * Step scaling on average CPU, as the architecture specifies: one instance more above 70% for
    * 5 minutes, one fewer below 30% for 5 minutes.
    */
   public static cpuSteps(options: CpuStepScalingOptions = {}): FleetScaling {

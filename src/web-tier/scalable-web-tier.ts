@@ -263,7 +263,7 @@ export interface ScalableWebTierOptions {
   /**
    * Instance type. Any type works; the Amazon Linux image follows its architecture (Graviton types get arm64).
    *
-   * @default t3.medium (architecture section 12)
+   * @default t3.medium - 2 vCPUs and 4 GiB, a burstable size to start with
    */
   readonly instanceType?: ec2.InstanceType;
 
@@ -277,7 +277,7 @@ export interface ScalableWebTierOptions {
   /**
    * Size of the root volume (gp3, encrypted) in GiB.
    *
-   * @default 20 (architecture section 12)
+   * @default 20
    */
   readonly rootVolumeSizeGiB?: number;
 
@@ -321,14 +321,14 @@ export interface ScalableWebTierOptions {
   /**
    * Minimum number of instances.
    *
-   * @default 2 - one per Availability Zone (architecture section 11)
+   * @default 2 - one per Availability Zone, so that the fleet survives the loss of a zone
    */
   readonly minCapacity?: number;
 
   /**
    * Maximum number of instances.
    *
-   * @default 6 (architecture section 11)
+   * @default 6
    */
   readonly maxCapacity?: number;
 
@@ -343,7 +343,7 @@ export interface ScalableWebTierOptions {
   /**
    * How long a new instance may take to pass the load balancer's health check before it is replaced.
    *
-   * @default Duration.seconds(300) (architecture section 11)
+   * @default Duration.seconds(300) - five minutes to boot and install before a failing check replaces the instance
    */
   readonly healthCheckGracePeriod?: Duration;
 
@@ -438,7 +438,7 @@ export interface ScalableWebTierProps extends ScalableWebTierOptions {
 }
 
 /**
- * The web tier of the architecture (sections 10–12 and 16): an Application Load Balancer in front of an
+ * The web tier of the architecture (https://github.com/cdk-production-webapp/cdk-production-webapp/blob/main/docs/architecture.md#web-tier): an Application Load Balancer in front of an
  * EC2 Auto Scaling group of hardened Amazon Linux 2023 instances.
  *
  * @example
@@ -449,7 +449,7 @@ export interface ScalableWebTierProps extends ScalableWebTierOptions {
 export class ScalableWebTier extends Construct implements ec2.IConnectable {
   /** Default minimum capacity: one instance per Availability Zone. */
   public static readonly DEFAULT_MIN_CAPACITY = 2;
-  /** Default maximum capacity (architecture section 11). */
+  /** Default maximum capacity. */
   public static readonly DEFAULT_MAX_CAPACITY = 6;
   /** Default health check path. */
   public static readonly DEFAULT_HEALTH_CHECK_PATH = '/health';

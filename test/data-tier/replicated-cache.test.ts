@@ -380,8 +380,8 @@ describe('ReplicatedCache', () => {
         'HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup',
         'NIST.800.53.R5-ElastiCacheRedisClusterAutomaticBackup',
       ]);
-      expect(acks['AwsSolutions-AEC5']).toMatch(/6379 \(section 16.*security group.*NACL.*TLS.*AUTH token/);
-      expect(acks['HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup']).toMatch(/for 5 days \(architecture section 14.*system of record is the RDS database/);
+      expect(acks['AwsSolutions-AEC5']).toMatch(/6379 \(its security groups and NACLs.*TLS.*AUTH token/);
+      expect(acks['HIPAA.Security-ElastiCacheRedisClusterAutomaticBackup']).toMatch(/for 5 days \(the architecture keeps 5 days\).*system of record is the RDS database/);
       expect(acknowledgments(cache)).toEqual({});
       expect(acknowledgments(cache.securityGroup)).toEqual({});
       expect(Object.keys(acknowledgments(cache.node.findChild('AuthTokenRotation').node.findChild('Role').node.findChild('Policy'))))

@@ -17,7 +17,7 @@ import type { ScalableWebTierProps } from '../scalable-web-tier';
  * construct IDs.
  */
 
-/** The default time a new instance has to pass the load balancer's health check (architecture section 11). */
+/** The default time a new instance has to pass the load balancer's health check */
 export const DEFAULT_HEALTH_CHECK_GRACE_PERIOD = Duration.seconds(300);
 
 /** The launch template: Amazon Linux 2023 for the instance type's architecture, IMDSv2 only, an encrypted gp3 root. */

@@ -20,7 +20,7 @@ import type { ScalableWebTierProps, WebTierRouteOptions } from '../scalable-web-
  * Everything is created under the tier, with the tier's construct IDs.
  */
 
-/** The security groups of the load balancer and of the instances (architecture section 16): no allow-all outbound. */
+/** The security groups of the load balancer and of the instances : no allow-all outbound. */
 export function createSecurityGroups(tier: Construct, props: ScalableWebTierProps) {
   const loadBalancerSecurityGroup = new ec2.SecurityGroup(tier, 'LoadBalancerSecurityGroup', {
     vpc: props.vpc,
@@ -40,7 +40,7 @@ export function createSecurityGroups(tier: Construct, props: ScalableWebTierProp
   return { loadBalancerSecurityGroup, instanceSecurityGroup };
 }
 
-/** The load balancer (architecture section 10) and the bucket of its access logs. */
+/** The load balancer and the bucket of its access logs. */
 export function createLoadBalancer(tier: Construct, props: ScalableWebTierProps, securityGroup: ec2.ISecurityGroup,
   removalPolicy: RemovalPolicy) {
   const internetFacing = props.internetFacing ?? true;
@@ -86,8 +86,8 @@ export function admitPeers(props: ScalableWebTierProps, securityGroup: ec2.Secur
   }
   if (peers.some(peer => peer.uniqueId === '0.0.0.0/0' || peer.uniqueId === '::/0')) {
     acknowledgeFinding(securityGroup, 'AwsSolutions-EC23',
-      'An internet-facing load balancer accepts HTTP/HTTPS from anywhere on its listener ports only (architecture ' +
-      'section 16); SecureEdge narrows this to CloudFront.');
+      'An internet-facing load balancer accepts HTTP/HTTPS from anywhere on its listener ports only; SecureEdge ' +
+      'narrows this to CloudFront.');
   }
 }
 
