@@ -167,7 +167,8 @@ async function main(): Promise<void> {
   console.log('|---|---:|---:|---:|---:|---:|');
   const total = (c?: Cpu) => (c ? c.app + c.redis + c.postgres : NaN);
   for (const r of rows) {
-    const cpu = r.cpu ? `${r.cpu.app.toFixed(0)} + ${r.cpu.redis.toFixed(0)} + ${r.cpu.postgres.toFixed(0)} = ${total(r.cpu).toFixed(0)} (+ ${r.cpu.generator.toFixed(0)})` : '-';
+    const [a, b, c] = r.cpu ? [r.cpu.app, r.cpu.redis, r.cpu.postgres].map(Math.round) : [];
+    const cpu = r.cpu ? `${a} + ${b} + ${c} = ${a + b + c} (+ ${r.cpu.generator.toFixed(0)})` : '-';
     console.log(`| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.bad} | ${cpu} |`);
   }
   const [hits, , uncached] = rows;
