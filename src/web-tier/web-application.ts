@@ -92,8 +92,11 @@ export interface WebApplicationBucketOptions extends WebApplicationOptions {
  * @internal
  */
 export interface WebApplicationRelease {
+  /** The bucket of the release archive. */
   readonly bucketName: string;
+  /** The key of the release archive. */
   readonly objectKey: string;
+  /** The version of the release archive, when pinned. */
   readonly objectVersion?: string;
   /** Names the release folder: the asset hash, the object version or the object key. */
   readonly releaseName: string;
