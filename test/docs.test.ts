@@ -7,6 +7,10 @@ import * as ts from 'typescript';
  */
 const INDEX = path.join(__dirname, '..', 'src', 'index.ts');
 
+/** Whether a TypeScript flag set holds a flag (the compiler API's flags are bit sets). */
+// eslint-disable-next-line no-bitwise
+const hasFlag = (flags: number, flag: number) => (flags & flag) !== 0;
+
 function undocumented(): string[] {
   const program = ts.createProgram([INDEX], { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, strict: true });
   const checker = program.getTypeChecker();
@@ -15,7 +19,7 @@ function undocumented(): string[] {
   const documented = (symbol: ts.Symbol) => ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() !== '';
 
   for (let symbol of checker.getExportsOfModule(checker.getSymbolAtLocation(index)!)) {
-    if (symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    if (hasFlag(symbol.flags, ts.SymbolFlags.Alias)) symbol = checker.getAliasedSymbol(symbol);
     const name = symbol.getName();
     const declaration = symbol.declarations?.[0];
     if (!declaration || ts.getJSDocTags(declaration).some(tag => tag.tagName.text === 'internal')) continue;
@@ -34,7 +38,7 @@ function undocumented(): string[] {
       // Only what this library declares, in its own sources, and not private or protected.
       if (!memberDeclaration.getSourceFile().fileName.includes(`${path.sep}src${path.sep}`)) continue;
       const modifiers = ts.getCombinedModifierFlags(memberDeclaration);
-      if (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+      if (hasFlag(modifiers, ts.ModifierFlags.Private) || hasFlag(modifiers, ts.ModifierFlags.Protected)) continue;
       if (ts.getJSDocTags(memberDeclaration).some(tag => tag.tagName.text === 'internal')) continue;
       if (!documented(member)) missing.push(`${name}.${member.getName()}`);
     }
