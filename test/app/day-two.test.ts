@@ -1,13 +1,16 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ResourceDifference, ResourceImpact, TemplateDiff, fullDiff } from '@aws-cdk/cloudformation-diff';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import * as route53 from 'aws-cdk-lib/aws-route53';
-import { CacheEngine, NatStrategy, ProductionWebApp, ProductionWebAppProps, WebApplication } from '../../src';
-import { strictApp } from '../util';
+import { CacheEngine, NatStrategy, ProductionWebAppProps, WebApplication } from '../../src';
+import {
+  Change, NAME_PROPERTIES, changes, describe_, diffStacks, impactOf, refusedReplacements, statefulLosses, synthesize, typeOf,
+} from './diff';
+
+type Verdict = 'in place' | 'rolls the fleet' | 'refused';
 
 /**
  * Day two: the common changes to a deployed system, each diffed against the deployed baseline as `cdk diff` would
@@ -15,102 +18,6 @@ import { strictApp } from '../util';
  * the replacement is refused by design: a resource with a fixed name cannot be replaced, so CloudFormation fails the
  * update before touching anything.
  */
-
-/** Resource types whose replacement or removal loses data, addresses, or the fleet serving traffic. */
-const STATEFUL_TYPES = [
-  'AWS::RDS::DBInstance', 'AWS::ElastiCache::ReplicationGroup', 'AWS::S3::Bucket', 'AWS::KMS::Key',
-  'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup', 'AWS::Backup::BackupVault', 'AWS::EC2::VPC', 'AWS::EC2::Subnet',
-  'AWS::ElasticLoadBalancingV2::LoadBalancer', 'AWS::CloudFront::Distribution', 'AWS::AutoScaling::AutoScalingGroup',
-];
-
-/** The property that gives a resource a fixed name: CloudFormation refuses to replace it ("custom-named resource"). */
-const NAME_PROPERTIES: Record<string, string> = {
-  'AWS::ElastiCache::ReplicationGroup': 'ReplicationGroupId',
-  'AWS::RDS::DBInstance': 'DBInstanceIdentifier',
-};
-
-/**
- * Properties the CloudFormation resource specification marks as a conditional replacement ("may replace"), with the
- * condition under which this system's update is made in place. A conditional replacement not listed here fails the test.
- */
-const IN_PLACE_CONDITIONS: Record<string, { why: string; holds: (resource: any) => boolean }> = {
-  'AWS::ElastiCache::ReplicationGroup.NumNodeGroups': {
-    why: 'with the UseOnlineResharding update policy, ElastiCache adds or removes shards online',
-    holds: resource => resource.UpdatePolicy?.UseOnlineResharding === true,
-  },
-  ...Object.fromEntries(['BackupRetentionPeriod', 'PreferredMaintenanceWindow', 'DBParameterGroupName'].map(property => [
-    `AWS::RDS::DBInstance.${property}`, {
-      why: 'RDS modifies it in place (ModifyDBInstance); should CloudFormation ever replace the instance instead, its fixed '
-        + 'DBInstanceIdentifier makes the update fail, never swap in a new database',
-      holds: (resource: any) => resource.Properties?.DBInstanceIdentifier !== undefined,
-    },
-  ])),
-};
-
-type Templates = Record<string, any>;
-type Verdict = 'in place' | 'rolls the fleet' | 'refused';
-
-/** Every stack's template, by stack name, of a `ProductionWebApp` in eu-west-1 (companion stacks included). */
-function synthesize(props: ProductionWebAppProps = {}, domain = false): Templates {
-  const app = strictApp();
-  const stack = new Stack(app, 'WebApp', { env: { account: '123456789012', region: 'eu-west-1' } });
-  const hostedZone = domain
-    ? route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789', zoneName: 'example.com' })
-    : undefined;
-  new ProductionWebApp(stack, 'App', { ...props, ...(domain ? { domainName: 'www.example.com', hostedZone } : {}) });
-  return Object.fromEntries(app.synth().stacks.map(artifact => [artifact.stackName, artifact.template]));
-}
-
-/** The diff of each stack, from `before` to `after`; a stack only in `after` diffs against an empty template. */
-function diffStacks(before: Templates, after: Templates): Record<string, TemplateDiff> {
-  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return Object.fromEntries(names.map(name => [name, fullDiff(before[name] ?? {}, after[name] ?? {})]));
-}
-
-interface Change {
-  readonly stack: string;
-  readonly logicalId: string;
-  readonly difference: ResourceDifference;
-}
-
-function changes(diffs: Record<string, TemplateDiff>): Change[] {
-  const all: Change[] = [];
-  for (const [stack, diff] of Object.entries(diffs)) {
-    diff.resources.forEachDifference((logicalId, difference) => all.push({ stack, logicalId, difference }));
-  }
-  return all;
-}
-
-const typeOf = (change: Change) => change.difference.oldResourceType ?? change.difference.newResourceType ?? '';
-const describe_ = (change: Change) => `${change.stack}/${change.logicalId} (${typeOf(change)})`;
-/** The impact of a change once the conditional replacements this system avoids (IN_PLACE_CONDITIONS) are resolved. */
-function impactOf(change: Change): ResourceImpact {
-  const impact = change.difference.changeImpact;
-  if (impact !== ResourceImpact.MAY_REPLACE) return impact;
-  const conditional = Object.entries(change.difference.propertyUpdates)
-    .filter(([, update]) => update.changeImpact === ResourceImpact.MAY_REPLACE)
-    .map(([property]) => IN_PLACE_CONDITIONS[`${typeOf(change)}.${property}`]);
-  return conditional.every(condition => condition?.holds(change.difference.newValue)) ? ResourceImpact.WILL_UPDATE : impact;
-}
-const replaced = (change: Change) => [ResourceImpact.WILL_REPLACE, ResourceImpact.MAY_REPLACE].includes(impactOf(change));
-
-/** Stateful resources the change would replace or remove, as `stack/logicalId (type): impact`. */
-function statefulLosses(all: Change[]): string[] {
-  return all
-    .filter(change => STATEFUL_TYPES.includes(typeOf(change)))
-    .filter(change => change.difference.isRemoval || replaced(change))
-    .map(change => `${describe_(change)}: ${change.difference.isRemoval ? 'removed' : impactOf(change)}`);
-}
-
-/** Replacements CloudFormation refuses: the resource keeps its fixed name, which the new resource could not take. */
-function refusedReplacements(all: Change[]): Change[] {
-  return all.filter(change => {
-    const name = NAME_PROPERTIES[typeOf(change)];
-    if (!name || !replaced(change) || change.difference.isRemoval || change.difference.isAddition) return false;
-    const before = change.difference.oldProperties?.[name];
-    return before !== undefined && JSON.stringify(before) === JSON.stringify(change.difference.newProperties?.[name]);
-  });
-}
 
 /** Launch templates whose data changes: the Auto Scaling group's instance refresh replaces the instances. */
 function launchTemplateChanges(all: Change[]): Change[] {
