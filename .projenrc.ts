@@ -255,6 +255,10 @@ const appBuild = project.addTask('app:build', {
 for (const name of ['example', 'cost', 'diagram', 'verify:lint', 'verify:moto', 'example:python', 'example:java', 'example:go']) {
   project.tasks.tryFind(name)!.prependSpawn(appBuild);
 }
+// Every task that synthesizes the example app from src/ or lib/ deploys the handlers' bundles: they are built first.
+for (const name of ['example', 'cost', 'diagram', 'verify:lint', 'verify:moto', 'bench', 'test:cdk-floor']) {
+  project.tasks.tryFind(name)!.prependSpawn(project.bundler.bundleTask);
+}
 project.addTask('app:test', {
   description: 'The sample application against real PostgreSQL, Redis cluster and Secrets Manager (moto): the eight behaviour tests',
   exec: 'bash scripts/app/harness.sh',
