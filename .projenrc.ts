@@ -102,7 +102,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
 
-  gitignore: ['cdk.out/', '.venv/', '.venv-verify/', '.venv-moto/', '*.pyc', '__pycache__/', '.jsii.tabl.json',
+  // The Lambda handlers (src/handlers/) are bundled by esbuild into assets/handlers/, which ships in the package;
+  // jsii compiles the library without them (they import the AWS SDK of the Lambda runtime, not a dependency of ours).
+  excludeTypescript: ['src/handlers/**'],
+  bundlerOptions: { esbuildVersion: '^0.28.2' },
+
+  gitignore: ['cdk.out/', '.venv/', '.venv-verify/', '.venv-moto/', '.venv-handlers/', '*.pyc', '__pycache__/', '.jsii.tabl.json',
     '/test-reports/', '/coverage/', '/.tmp/', '/examples/java/target/',
     // node_modules may be a symbolic link (a git worktree sharing another's): `node_modules/` matches folders only.
     '/node_modules', 'examples/application/dist/'],
@@ -116,9 +121,34 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/rosetta/', '/cdk.out/', '.jsii.tabl.json', '/tsconfig.dev.json',
-  '/docs/', '/.cfnlintrc.yaml', '/.venv/', '/.venv-verify/', '/.venv-moto/', '/.tmp/']) {
+  '/docs/', '/.cfnlintrc.yaml', '/.venv/', '/.venv-verify/', '/.venv-moto/', '/.venv-handlers/', '/.tmp/',
+  // A handler's folder is its Lambda code asset: nothing but the handler (no bytecode of its tests).
+  '__pycache__/', '*.pyc']) {
   project.addPackageIgnore(pattern);
 }
+
+// Lambda handlers: a module each under src/handlers/, type-checked, linted and unit-tested like the rest, bundled at
+// build time into assets/handlers/<name>/ (the folder the constructs deploy with Code.fromAsset or as a
+// CustomResourceProvider's code directory). The AWS SDK v3 clients come from the Lambda Node.js runtime.
+for (const name of ['cross-region-reader', 'prefix-list-lookup', 'origin-header-rotation']) {
+  project.bundler.addBundle(`src/handlers/${name}.ts`, {
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    externals: ['@aws-sdk/*'],
+    logLevel: javascript.BundleLogLevel.WARNING,
+    watchTask: false,
+  });
+}
+// The AUTH token rotation is Python: its one file is the asset.
+project.bundler.bundleTask.exec('mkdir -p assets/handlers/auth-token-rotation '
+  + '&& cp src/handlers/auth-token-rotation/index.py assets/handlers/auth-token-rotation/index.py');
+// ts-jest runs from src/ but the constructs deploy the bundles: the tests bundle first (esbuild, well under a second).
+project.testTask.prependSpawn(project.bundler.bundleTask);
+project.addTask('test:handlers-python', {
+  description: 'Lint (pyflakes) and unit-test (pytest) the Python Lambda handlers of src/handlers/, in .venv-handlers (pinned)',
+  exec: 'bash scripts/test-handlers-python.sh',
+});
 
 // README snippets compile in every language: jsii-rosetta checks them against rosetta/default.ts-fixture.
 const rosetta = project.addTask('rosetta:extract', {
@@ -224,6 +254,10 @@ const appBuild = project.addTask('app:build', {
 // Every task that synthesizes the example app deploys the release: it is built first (esbuild, about a second).
 for (const name of ['example', 'cost', 'diagram', 'verify:lint', 'verify:moto', 'example:python', 'example:java', 'example:go']) {
   project.tasks.tryFind(name)!.prependSpawn(appBuild);
+}
+// Every task that synthesizes the example app from src/ or lib/ deploys the handlers' bundles: they are built first.
+for (const name of ['example', 'cost', 'diagram', 'verify:lint', 'verify:moto', 'bench', 'test:cdk-floor']) {
+  project.tasks.tryFind(name)!.prependSpawn(project.bundler.bundleTask);
 }
 project.addTask('app:test', {
   description: 'The sample application against real PostgreSQL, Redis cluster and Secrets Manager (moto): the eight behaviour tests',

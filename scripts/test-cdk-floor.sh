@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # Outside the repository: nothing resolves back to the project's own node_modules.
 work=$(mktemp -d "${TMPDIR:-/tmp}/cdk-floor.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-cp -r src test docs README.md tsconfig.json tsconfig.dev.json "$work/"
+cp -r src test docs assets README.md tsconfig.json tsconfig.dev.json "$work/"
 
 node - "$work" <<'JS'
 const fs = require('fs');

@@ -15,10 +15,13 @@ export function idOf(template: Template, type: string, pattern: RegExp): string 
   return only(template, type, pattern)[0];
 }
 
-/** A custom resource provider's code directory as synthesized in the cloud assembly (the stack's one Lambda function). */
-export function assetDirectory(app: App, stack: Stack): string {
+/**
+ * A Lambda function's code directory as synthesized in the cloud assembly: the stack's one function, or the one whose
+ * logical ID matches `pattern`.
+ */
+export function assetDirectory(app: App, stack: Stack, pattern?: RegExp): string {
   const assembly = app.synth();
-  const [, handler] = only(Template.fromStack(stack), 'AWS::Lambda::Function');
+  const [, handler] = only(Template.fromStack(stack), 'AWS::Lambda::Function', pattern);
   const hash = handler.Properties.Code.S3Key.replace(/\.zip$/, '');
   const manifest = JSON.parse(fs.readFileSync(path.join(assembly.directory, `${stack.artifactId}.assets.json`), 'utf-8'));
   return path.join(assembly.directory, manifest.files[hash].source.path);

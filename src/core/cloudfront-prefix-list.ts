@@ -1,8 +1,7 @@
 import { CfnResource, CustomResource, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { propError } from './errors';
-import { inlineProviderServiceToken } from './inline-provider';
-import { PREFIX_LIST_LOOKUP_CODE } from './prefix-list-lookup/handler-code';
+import { handlerProviderServiceToken } from './handler-assets';
 
 /** Type of the custom resource that looks a managed prefix list up by name; also its provider's ID in the stack. */
 export const PREFIX_LIST_LOOKUP_TYPE = 'Custom::CdkProductionWebappPrefixListLookup';
@@ -54,7 +53,7 @@ function isLookup(construct: Construct): construct is CustomResource {
 
 /** The service token of the stack's lookup provider, which may call ec2:DescribeManagedPrefixLists and nothing else. */
 function lookupServiceToken(stack: Stack): string {
-  return inlineProviderServiceToken(stack, PREFIX_LIST_LOOKUP_TYPE, PREFIX_LIST_LOOKUP_CODE,
+  return handlerProviderServiceToken(stack, PREFIX_LIST_LOOKUP_TYPE, 'prefix-list-lookup',
     'Looks up the ID of an AWS-managed prefix list by name in this region', [{
       Effect: 'Allow',
       Action: 'ec2:DescribeManagedPrefixLists',

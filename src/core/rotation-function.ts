@@ -24,8 +24,8 @@ export interface RotationFunctionProps {
   /** What the function reaches over HTTPS, for the egress rule ("the Secrets Manager and … APIs"). */
   readonly reaches: string;
   readonly runtime: lambda.Runtime;
-  /** Source of the function, deployed inline. */
-  readonly code: string;
+  /** The function's code. */
+  readonly code: lambda.Code;
   readonly handler: string;
   readonly environment: { [name: string]: string };
   /** The longest a rotation step may take. */
@@ -108,7 +108,7 @@ export function createRotationFunction(scope: Construct, props: RotationFunction
     description: props.functionDescription,
     runtime: props.runtime,
     handler: props.handler,
-    code: lambda.Code.fromInline(props.code),
+    code: props.code,
     timeout: props.timeout,
     memorySize: 256,
     reservedConcurrentExecutions: 1,

@@ -4,9 +4,8 @@ import {
 } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct, IConstruct } from 'constructs';
-import { CROSS_REGION_READER_CODE } from './cross-region-reader/handler-code';
 import { propError } from './errors';
-import { inlineProviderServiceToken } from './inline-provider';
+import { handlerProviderServiceToken } from './handler-assets';
 
 /** The region CloudFront takes its viewer certificates and CLOUDFRONT-scope web ACLs from. */
 export const US_EAST_1 = 'us-east-1';
@@ -279,7 +278,7 @@ function sha256(text: string): string {
  */
 function readerServiceToken(stack: Stack, prefix: string, region: string): string {
   const providerId = region === US_EAST_1 ? CROSS_REGION_READER_TYPE : `${CROSS_REGION_READER_TYPE}-${region}`;
-  return inlineProviderServiceToken(stack, providerId, CROSS_REGION_READER_CODE,
+  return handlerProviderServiceToken(stack, providerId, 'cross-region-reader',
     `Reads the values that the ${region} companion stack hands over in SSM Parameter Store`, [{
       Effect: 'Allow',
       Action: 'ssm:GetParameter',

@@ -7,7 +7,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ORIGIN_HEADER_ROTATION_HANDLER } from './private/origin-header-rotation-handler';
+import { handlerAssetPath } from '../core/handler-assets';
 import { createLogEncryptionKey } from '../core/log-encryption';
 import { createRotationFunction, latestRuntime, validateRotationPeriod } from '../core/rotation-function';
 
@@ -154,7 +154,7 @@ export class OriginHeaderRotation extends Construct {
       reaches: 'the CloudFront, Elastic Load Balancing and Secrets Manager APIs',
       runtime: latestRuntime(lambda.RuntimeFamily.NODEJS, /^nodejs(\d+)\.x$/),
       handler: 'index.handler',
-      code: ORIGIN_HEADER_ROTATION_HANDLER,
+      code: lambda.Code.fromAsset(handlerAssetPath('origin-header-rotation')),
       environment: {
         HEADER_NAME: props.headerName,
         DISTRIBUTION_ID: props.distribution.distributionId,

@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App, Duration, Lazy, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -11,7 +13,7 @@ import { CacheEngine } from '../../src/data-tier/cache-engine';
 import { ReplicatedCache, ReplicatedCacheProps } from '../../src/data-tier/replicated-cache';
 import { NetworkFoundation } from '../../src/network/network-foundation';
 import { complianceFindings, formatFindings } from '../compliance';
-import { idOf, only } from '../template';
+import { assetDirectory, idOf, only } from '../template';
 import { strictStack, templateRuleFindings } from '../util';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -235,7 +237,8 @@ describe('ReplicatedCache', () => {
         Runtime: newestPythonRuntime(),
         Handler: 'index.handler',
         KmsKeyArn: { 'Fn::GetAtt': [keyId, 'Arn'] },
-        Code: { ZipFile: expect.any(String) },
+        // The handler's folder, bundled at build time (src/handlers/auth-token-rotation/index.py).
+        Code: { S3Bucket: expect.anything(), S3Key: expect.stringMatching(/^[0-9a-f]{64}\.zip$/) },
         Timeout: 900,
         MemorySize: 256,
         ReservedConcurrentExecutions: 1,
@@ -259,7 +262,10 @@ describe('ReplicatedCache', () => {
     });
 
     test('rotation code: the four Secrets Manager steps, ROTATE applied immediately, AUTH tested over TLS', () => {
-      const code: string = propsOf(template, 'AWS::Lambda::Function', /^Cache/).Code.ZipFile;
+      const directory = assetDirectory(stack.node.root as App, stack, /^CacheAuthTokenRotationFunction/);
+      // The asset is the handler alone: no tests, no bytecode.
+      expect(fs.readdirSync(directory)).toEqual(['index.py']);
+      const code = fs.readFileSync(path.join(directory, 'index.py'), 'utf-8');
       for (const step of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
         expect(code).toContain(`"${step}": `);
       }

@@ -1,9 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { CloudFrontOriginAccess, NetworkFoundation, OriginHeaderRotationOptions, ScalableWebTier, SecureEdge } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
-import { idOf } from '../template';
+import { assetDirectory, idOf } from '../template';
 import { strictApp } from '../util';
 
 const ACCOUNT = '123456789012';
@@ -24,9 +26,9 @@ function compose(region: string, rotation?: Partial<OriginHeaderRotationOptions>
 }
 
 /** Acknowledged rule IDs recorded on a construct. */
-function acknowledgedOn(app: ReturnType<typeof compose>['app'], path: string): string[] {
+function acknowledgedOn(app: ReturnType<typeof compose>['app'], constructPath: string): string[] {
   return app.synth().stacks.flatMap(s => s.findMetadataByType('aws:cdk:acknowledged-rules')
-    .filter(e => e.path === path)
+    .filter(e => e.path === constructPath)
     .flatMap(e => Object.keys(e.data as unknown as object)));
 }
 
@@ -45,6 +47,33 @@ describe('CloudFrontOriginAccess.addRotation', () => {
         RotationRules: { ScheduleExpression: 'rate(30 days)' },
         RotateImmediatelyOnUpdate: false,
       });
+    });
+
+    test('THEN the function deploys the bundled handler, index.js alone, which exports the handler it names', () => {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Handler: 'index.handler',
+        Code: { S3Bucket: Match.anyValue(), S3Key: Match.stringLikeRegexp('^[0-9a-f]{64}\\.zip$') },
+      });
+      const directory = assetDirectory(app, stack, /^OriginAccessRotationFunction/);
+      expect(fs.readdirSync(directory)).toEqual(['index.js']);
+      // The AWS SDK is the Lambda runtime's: required at load, not bundled.
+      const required: string[] = [];
+      const environment = process.env;
+      process.env = { ...environment, HEADER_NAME: 'X-Origin-Verify', DISTRIBUTION_ID: 'E2EXAMPLE', RULE_ARNS: 'arn', VALUE_LENGTH: '48' };
+      let loaded: any;
+      try {
+        jest.isolateModules(() => {
+          for (const [name, client] of [['secrets-manager', 'SecretsManagerClient'], ['cloudfront', 'CloudFrontClient'], ['elastic-load-balancing-v2', 'ElasticLoadBalancingV2Client']]) {
+            jest.doMock(`@aws-sdk/client-${name}`, () => { required.push(name); return { [client]: class {} }; }, { virtual: true });
+          }
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
+          loaded = require(path.join(directory, 'index.js'));
+        });
+      } finally {
+        process.env = environment;
+      }
+      expect(typeof loaded.handler).toBe('function');
+      expect(required).toEqual(['secrets-manager', 'cloudfront', 'elastic-load-balancing-v2']);
     });
 
     test('THEN the function knows the header, the distribution and every listener rule that requires the header', () => {

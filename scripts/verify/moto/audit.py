@@ -53,6 +53,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -935,7 +936,20 @@ def audit_custom_results(audit: Audit, client, stacks: list[Stack]) -> None:
                             f'cross-region reader {reader["logical"]} read {region} SSM', name)
 
 
-def audit_origin_rotation(audit: Audit, client, stacks: list[Stack], node_path: str) -> None:
+def asset_directory(assembly: str, stack: Stack, code: dict[str, Any]) -> str | None:
+    """The folder of the cloud assembly that holds a Lambda function's code asset (its `Code.S3Key` is the asset's hash
+    and `.zip`), from the stack's asset manifest; None for code that is not a folder asset of this stack."""
+    key = code.get('S3Key')
+    if not isinstance(key, str) or not key.endswith('.zip'):
+        return None
+    with open(os.path.join(assembly, f'{stack.artifact_id}.assets.json'), encoding='utf-8') as f:
+        source = json.load(f).get('files', {}).get(key[:-len('.zip')], {}).get('source', {})
+    if source.get('packaging') != 'zip' or not source.get('path'):
+        return None
+    return os.path.join(assembly, source['path'])
+
+
+def audit_origin_rotation(audit: Audit, client, stacks: list[Stack], assembly: str, node_path: str) -> None:
     """The origin header rotation function's shipped code, run with the Lambda runtime's AWS SDK against moto.
 
     moto skips the rotation schedule and CloudFront, and cannot run Lambda code without Docker, so this plays Secrets
@@ -998,9 +1012,14 @@ def audit_origin_rotation(audit: Audit, client, stacks: list[Stack], node_path: 
         return [h['HeaderValue'] for o in config['Origins']['Items'] for h in o['CustomHeaders'].get('Items', [])
                 if h['HeaderName'].lower() == header.lower()]
 
+    # The code the function deploys: its asset folder in the cloud assembly (the bundle of src/handlers/), copied so that
+    # nothing the run leaves lands in the assembly.
+    asset = asset_directory(assembly, stack, fn['properties'].get('Code', {}))
+    if not audit.check(asset is not None and os.path.isfile(os.path.join(asset, 'index.js')),
+                       'its code asset in the cloud assembly', os.path.relpath(asset, assembly) if asset else 'not found'):
+        return
     code = tempfile.mkdtemp(prefix='origin-rotation-')
-    with open(os.path.join(code, 'index.js'), 'w', encoding='utf-8') as f:
-        f.write(fn['properties']['Code']['ZipFile'])
+    shutil.copytree(asset, code, dirs_exist_ok=True)
     endpoint = client('sts', region).meta.endpoint_url
     run_env = {
         'PATH': os.environ.get('PATH', ''), 'HOME': os.environ.get('HOME', '/tmp'), 'NODE_PATH': node_path,
@@ -1080,7 +1099,7 @@ def main() -> int:
     except Exception as err:  # noqa: BLE001 - report, do not hide the table
         audit.add('FAIL', 'architecture audit stopped', f'{type(err).__name__}: {err}')
     try:
-        audit_origin_rotation(audit, client, app_stacks, args.node_path)
+        audit_origin_rotation(audit, client, app_stacks, args.assembly, args.node_path)
     except Exception as err:  # noqa: BLE001 - report, do not hide the table
         audit.add('FAIL', 'origin header rotation audit stopped', f'{type(err).__name__}: {err}')
     audit.print()

@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AUTH_TOKEN_ROTATION_HANDLER } from './auth-token-rotation-handler';
+import { handlerAssetPath } from '../../core/handler-assets';
 import { ManagedPolicyRole } from '../../core/managed-policy-role';
 import { createRotationFunction, latestRuntime } from '../../core/rotation-function';
 
@@ -73,7 +73,7 @@ export class AuthTokenRotation extends Construct {
       reaches: 'the Secrets Manager and ElastiCache APIs',
       runtime: latestPythonRuntime(),
       handler: 'index.handler',
-      code: AUTH_TOKEN_ROTATION_HANDLER,
+      code: lambda.Code.fromAsset(handlerAssetPath('auth-token-rotation')),
       environment: {
         REPLICATION_GROUP_ID: props.replicationGroup.ref,
         TOKEN_LENGTH: String(AUTH_TOKEN_LENGTH),

@@ -1,10 +1,8 @@
-import * as crypto from 'crypto';
-import * as vm from 'vm';
-import { ORIGIN_HEADER_ROTATION_HANDLER } from '../../src/edge/private/origin-header-rotation-handler';
+import type { RotationContext, RotationEvent } from '../../src/handlers/origin-header-rotation';
 
 /**
- * The origin header rotation function's shipped source, run against fake Secrets Manager, CloudFront and Elastic Load
- * Balancing clients that keep state the way the services do.
+ * The origin header rotation function (src/handlers/origin-header-rotation.ts), imported with fake Secrets Manager,
+ * CloudFront and Elastic Load Balancing clients that keep state the way the services do.
  */
 
 const SECRET = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:origin-AbCdEf';
@@ -57,10 +55,9 @@ function distributionConfig(w: World) {
   };
 }
 
-/** Loads the handler with fake AWS SDK modules bound to a world. */
+/** Loads the handler, afresh, with fake AWS SDK modules bound to a world and the environment the construct gives it. */
 function load(w: World) {
   const modules: Record<string, any> = {
-    'crypto': crypto,
     '@aws-sdk/client-secrets-manager': {
       SecretsManagerClient: class {
         async send(c: any) {
@@ -143,18 +140,21 @@ function load(w: World) {
       ...Object.assign({}, ...['DescribeRulesCommand', 'ModifyRuleCommand'].map(n => ({ [n]: command(n) }))),
     },
   };
-  const module = { exports: {} as any };
-  const sandbox = {
-    module,
-    exports: module.exports,
-    require: (name: string) => modules[name] ?? (() => { throw new Error(`unexpected require ${name}`); })(),
-    process: { env: { HEADER_NAME: 'X-Origin-Verify', DISTRIBUTION_ID: 'E2EXAMPLE', RULE_ARNS: `${RULE},${ROUTE}`, VALUE_LENGTH: '48', POLL_MILLISECONDS: '1' } },
-    console: { log: (...args: unknown[]) => w.logs.push(args.join(' ')) },
-    setTimeout,
-    Promise,
-  };
-  vm.runInNewContext(ORIGIN_HEADER_ROTATION_HANDLER, sandbox);
-  const handler = module.exports.handler as (event: any, context: any) => Promise<void>;
+  // The handler reads its environment and creates its clients when it is loaded, as in Lambda.
+  const environment = process.env;
+  process.env = { ...environment, HEADER_NAME: 'X-Origin-Verify', DISTRIBUTION_ID: 'E2EXAMPLE', RULE_ARNS: `${RULE},${ROUTE}`, VALUE_LENGTH: '48', POLL_MILLISECONDS: '1' };
+  let handler!: (event: RotationEvent, context: RotationContext) => Promise<void>;
+  try {
+    jest.isolateModules(() => {
+      // The Lambda runtime ships the AWS SDK; this package does not depend on it.
+      for (const [name, fake] of Object.entries(modules)) jest.doMock(name, () => fake, { virtual: true });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      handler = require('../../src/handlers/origin-header-rotation').handler;
+    });
+  } finally {
+    process.env = environment;
+  }
+  jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => { w.logs.push(args.join(' ')); });
   const context = { getRemainingTimeInMillis: () => 600_000 };
   return (step: string, token = 'v2', ctx = context) => handler({ SecretId: SECRET, ClientRequestToken: token, Step: step }, ctx);
 }
@@ -170,6 +170,8 @@ async function startRotation(w: World, run: ReturnType<typeof load>) {
 }
 
 describe('the origin header rotation function', () => {
+  afterEach(() => jest.restoreAllMocks());
+
   test('createSecret stores a new value of 48 letters and digits as AWSPENDING, once', async () => {
     const w = world();
     const run = load(w);

@@ -1,9 +1,4 @@
-/**
- * Source of the AUTH token rotation function (Python, standard library and boto3 only: it is deployed inline).
- *
- * Kept in a TypeScript module so that it ships inside the jsii package with the code that deploys it.
- */
-export const AUTH_TOKEN_ROTATION_HANDLER = String.raw`"""Rotates the AUTH token of an ElastiCache (Valkey or Redis OSS) replication group kept in Secrets Manager.
+"""Rotates the AUTH token of an ElastiCache (Valkey or Redis OSS) replication group kept in Secrets Manager.
 
 createSecret stores a new token as AWSPENDING; setSecret adds it to the replication group with the ROTATE strategy,
 which keeps the current token valid too; testSecret authenticates with it over TLS; finishSecret makes it AWSCURRENT.
@@ -156,4 +151,3 @@ def read_line(connection):
             break
         data += chunk
     return data
-`;
