@@ -190,7 +190,7 @@ project.addTask('diagram', {
   ],
 });
 
-// The offline deploy proof (README "Verification"): cfn-lint and cfn-guard over the example's templates in three
+// The offline deploy proof (docs/verification/README.md): cfn-lint and cfn-guard over the example's templates in three
 // configurations, and a deployment of the example to moto, audited through the service APIs.
 project.addTask('verify:lint', {
   description: 'Synthesize the example in three configurations and lint every template with cfn-lint (pinned)',
