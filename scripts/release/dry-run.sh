@@ -53,6 +53,8 @@ for tool in git node npm python3 java mvn go unzip; do
 done
 python=${PYTHON:-python3}
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1
+# The bump runs `npx commit-and-tag-version@^12`: a dev dependency, but let npx fetch it if node_modules predates it.
+export npm_config_yes=true
 status_before=$(git status --porcelain --untracked-files=all)
 name=$(node -p "require('./package.json').name")
 floor=$(node -p "require('./package.json').peerDependencies['aws-cdk-lib'].replace(/^\\^/, '')")
@@ -89,7 +91,7 @@ phase "compile (jsii, API compatibility) and post-compile (API.md, README snippe
 quiet compile npx projen compile
 grep -E '^compat: ' "$scratch/logs/compile.log" | sed "s/^/$NAME: /" || true
 quiet post-compile npx projen post-compile
-[[ "$(node -p "require('./.jsii').version")" == "$version" ]] || die ".jsii does not carry $version"
+[[ "$(node -p "JSON.parse(require('fs').readFileSync('.jsii', 'utf8')).version")" == "$version" ]] || die ".jsii does not carry $version"
 
 phase "package every target (npx projen package-all)"
 quiet package-all npx projen package-all
