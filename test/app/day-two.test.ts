@@ -5,10 +5,10 @@ import { ResourceImpact } from '@aws-cdk/cloudformation-diff';
 import { Duration } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { CacheEngine, NatStrategy, ProductionWebAppProps, WebApplication } from '../../src';
 import {
   Change, NAME_PROPERTIES, changes, describe_, diffStacks, impactOf, refusedReplacements, statefulLosses, synthesize, typeOf,
 } from './diff';
+import { CacheEngine, NatStrategy, ProductionWebAppProps, WebApplication } from '../../src';
 
 type Verdict = 'in place' | 'rolls the fleet' | 'refused';
 
