@@ -132,7 +132,9 @@ def check_web_tier(assembly, stack_name):
     target_groups = resources_of_type(template, "AWS::ElasticLoadBalancingV2::TargetGroup")
     paths = [t["Properties"].get("HealthCheckPath") for t in target_groups]
     check(f"{stack_name}: health check path /ready (struct from Python)", paths == ["/ready"], f"got {paths}")
-    thresholds = sorted(a["Properties"].get("Threshold") for a in resources_of_type(template, "AWS::CloudWatch::Alarm"))
+    # The CPU step scaling alarms (the tier's rollout alarm watches the target group instead).
+    thresholds = sorted(a["Properties"].get("Threshold") for a in resources_of_type(template, "AWS::CloudWatch::Alarm")
+                        if a["Properties"].get("MetricName") == "CPUUtilization")
     check(f"{stack_name}: CPU step alarms at 30 and 75 (static factory from Python)", thresholds == [30, 75],
           f"got {thresholds}")
     print(f"{stack_name}: {len(template.get('Resources', {}))} resources")
