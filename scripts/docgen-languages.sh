@@ -11,24 +11,8 @@
 set -euo pipefail
 
 NAME=docgen-languages
-start_ns=$(date +%s%N)
-tmp=""
-secs_since() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
-finish() {
-  local status=$?
-  if [[ -n "$tmp" ]]; then
-    if [[ "${KEEP:-0}" == 1 ]]; then echo "$NAME: rendered files kept in $tmp"; else rm -rf "$tmp"; fi
-  fi
-  if [[ $status -eq 0 ]]; then
-    echo "$NAME: PASS in $(secs_since "$start_ns")s"
-  else
-    echo "$NAME: FAILED (exit $status) after $(secs_since "$start_ns")s" >&2
-  fi
-  exit "$status"
-}
-trap finish EXIT
-log() { echo "$NAME: $*"; }
-die() { echo "$NAME: error: $*" >&2; exit 1; }
+# shellcheck source=lib/script-common.sh
+source "$(dirname "$0")/lib/script-common.sh"
 
 [[ -f package.json && -f .jsii ]] || die "run from the repository root after compiling (package.json and .jsii not found in $PWD)"
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION=1 JSII_SILENCE_WARNING_UNTESTED_NODE_VERSION=1

@@ -10,22 +10,8 @@
 set -euo pipefail
 
 NAME=ts-consumer
-start_ns=$(date +%s%N)
-tmp=""
-secs_since() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
-finish() {
-  local status=$?
-  if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi
-  if [[ $status -eq 0 ]]; then
-    echo "$NAME: PASS in $(secs_since "$start_ns")s"
-  else
-    echo "$NAME: FAILED (exit $status) after $(secs_since "$start_ns")s" >&2
-  fi
-  exit "$status"
-}
-trap finish EXIT
-log() { echo "$NAME: $*"; }
-die() { echo "$NAME: error: $*" >&2; exit 1; }
+# shellcheck source=lib/script-common.sh
+source "$(dirname "$0")/lib/script-common.sh"
 
 [[ -f package.json && -f scripts/ts_consumer_check.js && -x node_modules/.bin/tsc ]] \
   || die "run from the repository root (package.json, scripts/ts_consumer_check.js, node_modules/.bin/tsc)"

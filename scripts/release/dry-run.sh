@@ -21,24 +21,8 @@ cd "$(dirname "$0")/../.."
 root=$PWD
 
 NAME=release-dry-run
-start_ns=$(date +%s%N)
-scratch=""
-secs_since() { awk -v s="$1" -v e="$(date +%s%N)" 'BEGIN { printf "%.1f", (e - s) / 1e9 }'; }
-log() { echo "$NAME: $*"; }
-die() { echo "$NAME: error: $*" >&2; exit 1; }
-finish() {
-  local status=$?
-  if [[ -n "$scratch" ]]; then
-    if [[ "${KEEP:-0}" == 1 ]]; then log "scratch folder kept: $scratch"; else rm -rf "$scratch"; fi
-  fi
-  if [[ $status -eq 0 ]]; then
-    echo "$NAME: PASS in $(secs_since "$start_ns")s"
-  else
-    echo "$NAME: FAILED (exit $status) after $(secs_since "$start_ns")s" >&2
-  fi
-  exit "$status"
-}
-trap finish EXIT
+# shellcheck source=../lib/script-common.sh
+source "$(dirname "$0")/../lib/script-common.sh"
 phase_ns=0
 phase() { if [[ $phase_ns != 0 ]]; then log "... $(secs_since "$phase_ns")s"; fi; phase_ns=$(date +%s%N); log "$*"; }
 # Runs a command quietly into $scratch/logs/$1.log; on failure prints the log's tail.
@@ -62,6 +46,7 @@ floor=$(node -p "require('./package.json').peerDependencies['aws-cdk-lib'].repla
 # --- 1. Scratch copy -------------------------------------------------------------------------------------------------
 phase "scratch copy of $(git rev-parse --short HEAD) with the working tree's changes"
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/release-dry-run.XXXXXX")
+tmp=$scratch
 mkdir -p "$scratch/logs"
 repo=$scratch/repo
 git clone -q --shared --no-checkout "$root" "$repo"
