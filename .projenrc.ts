@@ -230,6 +230,10 @@ project.addTask('verify:guard', {
   description: 'Run the cfn-guard rules of @cdklabs/cdk-validator-cfnguard over the templates of verify:lint and rewrite docs/verification/cfn-guard-report.md',
   exec: 'bash scripts/verify/cfn-guard.sh --reuse',
 });
+project.addTask('verify:moto:patches', {
+  description: 'Probe each patch of the moto bridge (scripts/verify/moto/bridge/) against stock and bridged moto: every patch must still be needed and work (the first step of a moto upgrade)',
+  exec: 'bash scripts/verify/moto/patches.sh',
+});
 project.addTask('verify:moto', {
   description: 'Deploy the example to a local moto server (pinned) and audit it; --domain adds a hosted zone and a domain, other arguments go to cdk synth (e.g. -c region=eu-west-1)',
   exec: 'bash scripts/verify/moto/deploy.sh',

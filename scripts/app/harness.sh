@@ -28,7 +28,8 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 PG_BIN=/usr/lib/postgresql/15/bin
-MOTO_VERSION=5.2.5
+# shellcheck source=scripts/lib/moto-venv.sh
+. "$root/scripts/lib/moto-venv.sh"
 venv=${MOTO_VENV:-$root/.venv-moto}
 total_start=$(date +%s.%N)
 timings=()
@@ -64,10 +65,7 @@ redis-server --version
 "$PG_BIN/postgres" --version
 
 step "Python venv with moto $MOTO_VERSION ($venv)"
-if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
-if [ "$("$venv/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-fi
+moto_venv "$venv"
 
 step 'Release bundle (examples/application/build.ts)'
 (cd "$root" && node_modules/.bin/ts-node --transpile-only --project tsconfig.dev.json examples/application/build.ts)

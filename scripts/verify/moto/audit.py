@@ -8,9 +8,9 @@ checks, and prints as a PASS/FAIL table:
 - deployment: every stack of the cloud assembly (and each environment's CDKToolkit) is CREATE_COMPLETE, answers
   ListStackResources, holds the synthesized template, and lists every resource of it (only resources under a
   Condition may be absent);
-- emulator coverage: the resource types moto skipped (the server.py placeholders, and moto's own "No Moto
-  CloudFormation support" lines, which must agree) are exactly those of skipped-types.json, each with its reason;
-  every custom resource ran its handler successfully; no Fn::GetAtt went unresolved;
+- emulator coverage: the resource types moto skipped (the bridge's placeholders, bridge/unmodelled_placeholders.py,
+  and moto's own "No Moto CloudFormation support" lines, which must agree) are exactly those of skipped-types.json,
+  each with its reason; every custom resource ran its handler successfully; no Fn::GetAtt went unresolved;
 - server log: no HTTP 5xx, no Python traceback, no failed custom resource or dynamic reference;
 - architecture, through the service APIs (EC2, ELBv2, Auto Scaling, RDS, S3, Secrets Manager, SNS, SSM): the VPC
   and its subnets per tier (by their routes), NAT gateways, load balancer, listeners and their rules, the load

@@ -31,17 +31,17 @@ DOMAIN_NAME=www.$DOMAIN_ZONE
 variant="default (no domain)"
 [ -z "$domain" ] || variant="domain ($DOMAIN_NAME)"
 
-MOTO_VERSION=5.2.5
 # The AWS SDK for JavaScript v3 clients the custom resource handlers and the origin header rotation function require,
 # as the Lambda runtime ships them: the SDK release 3.1169.0, in which each client has the version of its own last
 # change.
 SDK_RELEASE=3.1169.0
 SDK_CLIENTS=(@aws-sdk/client-ec2@3.1169.0 @aws-sdk/client-ssm@3.1169.0 @aws-sdk/client-secrets-manager@3.1164.0
   @aws-sdk/client-cloudfront@3.1164.0 @aws-sdk/client-elastic-load-balancing-v2@3.1142.0)
-ACCOUNT=123456789012 # moto's default account
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
+# shellcheck source=scripts/lib/moto-venv.sh
+. "$root/scripts/lib/moto-venv.sh"
 venv=${MOTO_VENV:-$root/.venv-moto}
 work=${MOTO_WORK:-$(mktemp -d "${TMPDIR:-/tmp}/moto-deploy.XXXXXX")}
 mkdir -p "$work"
@@ -69,10 +69,7 @@ stop_server() {
 trap stop_server EXIT
 
 step "Python venv with moto $MOTO_VERSION"
-if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
-if [ "$("$venv/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null)" != "$MOTO_VERSION" ]; then
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
-fi
+moto_venv "$venv"
 echo "moto $("$venv/bin/python" -c 'import moto; print(moto.__version__)'), boto3 $("$venv/bin/python" -c 'import boto3; print(boto3.__version__)')"
 step_end
 
@@ -121,7 +118,8 @@ export AWS_ENDPOINT_URL_S3_FOR_CLOUDFORMATION="http://localhost:$port"
 # Path-style S3 addressing (the CLI also does it by itself for a loopback AWS_ENDPOINT_URL since 2.1148; explicit).
 export CDK_S3_FORCE_PATH_STYLE=1
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
-export AWS_REGION=${AWS_REGION:-us-east-1} AWS_DEFAULT_REGION=${AWS_REGION:-us-east-1}
+export AWS_REGION=${AWS_REGION:-us-east-1}
+export AWS_DEFAULT_REGION=$AWS_REGION
 export AWS_EC2_METADATA_DISABLED=true
 unset AWS_PROFILE CDK_DEFAULT_ACCOUNT CDK_DEFAULT_REGION
 cli_version=$("$cdk" --version 2>/dev/null | head -1)
