@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { ProductionWebApp, ProductionWebAppProps, WebApplication } from '../../src';
 import { complianceFindings, formatFindings } from '../compliance';
@@ -67,10 +68,42 @@ describe('GIVEN a ProductionWebApp with an application and static content', () =
     expect(JSON.stringify(invalidation.Resource)).toContain(':distribution/');
   });
 
+  test('THEN the function reads only its archive in the CDK asset bucket, and writes only the static folder', () => {
+    const [, policy] = only(template, 'AWS::IAM::ManagedPolicy', /^AppStaticContentRolePolicy/);
+    const objects = s3ObjectResources(policy);
+    const archives = objects.filter(resource => resource.includes('cdk-hnb659fds-assets'));
+    expect(archives).toHaveLength(1);
+    expect(archives[0]).toMatch(/\/[0-9a-f]{64}\.zip"\]\]\}$/);
+    expect(objects.filter(resource => resource.endsWith('*"]]}'))).toEqual([
+      JSON.stringify({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [idOf(template, 'AWS::S3::Bucket', /^AppStorageStaticAssetsBucket/), 'Arn'] }, '/static/*']] }),
+    ]);
+  });
+
   test('THEN the four compliance packs report no unacknowledged finding in any stack, and the template rules none', () => {
     expect(formatFindings(complianceFindings(app))).toEqual([]);
     expect(templateRuleFindings(app)).toEqual([]);
   });
+});
+
+/** The object ARNs (`<bucket>/<key>`) of a policy's S3 statements, each as its template JSON. */
+function s3ObjectResources(policy: any): string[] {
+  return policy.Properties.PolicyDocument.Statement
+    .filter((statement: any) => [statement.Action].flat().every((action: string) => action.startsWith('s3:')))
+    .flatMap((statement: any) => [statement.Resource].flat().map(resource => JSON.stringify(resource)))
+    .filter((resource: string) => resource.includes('/'));
+}
+
+test('a source from a bucket keeps the read on that bucket\'s objects, acknowledged, and the asset sources their archives', () => {
+  const app = strictApp();
+  const stack = new Stack(app, 'Site', { env: ENV });
+  const releases = s3.Bucket.fromBucketName(stack, 'Releases', 'site-releases');
+  new ProductionWebApp(stack, 'App', { staticContent: [s3deploy.Source.bucket(releases, 'site.zip'), ...staticContent()] });
+  const template = Template.fromStack(stack);
+  const [, policy] = only(template, 'AWS::IAM::ManagedPolicy', /^AppStaticContentRolePolicy/);
+  const objects = s3ObjectResources(policy);
+  expect(objects).toContain(JSON.stringify({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::site-releases/*']] }));
+  expect(objects.filter(resource => resource.includes('cdk-hnb659fds-assets'))).toHaveLength(1);
+  expect(formatFindings(complianceFindings(app)).filter(finding => finding.includes(stack.stackName))).toEqual([]);
 });
 
 describe('the configuration the instances are told', () => {

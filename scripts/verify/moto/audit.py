@@ -32,8 +32,8 @@ checks, and prints as a PASS/FAIL table:
   targets the static assets bucket under static/, the distribution (its placeholder) with ['/static/*'], Prune
   false; the objects under static/ equal examples/application/static (names and bytes); the server log says the
   invalidation was not run (CloudFront is skipped); the deployment function's runtime, reserved concurrency 1,
-  application subnets and layer (API), its dead-letter queue (template to the deployed queue: moto's Lambda does not
-  keep DeadLetterConfig);
+  application subnets and layer (API), its role's S3 objects (the source archive exactly, and static/*), its
+  dead-letter queue (template to the deployed queue: moto's Lambda does not keep DeadLetterConfig);
 - the origin header rotation: its function's shipped code, run with the Lambda runtime's AWS SDK (--node-path)
   through Secrets Manager's four steps against the deployed secret and listener rules and a distribution created
   for it, since moto skips the schedule and CloudFront: the rules accept both values while CloudFront sends the new
@@ -686,6 +686,15 @@ def audit_application(audit: Audit, client, main: Stack, ids: dict[str, set[str]
                 ', '.join(sorted(subnets)))
     layers = [layer['Arn'] for layer in config.get('Layers', [])]
     audit.check(len(layers) == 1 and ':layer:' in layers[0], 'its AWS CLI layer attached', ', '.join(layers))
+    statements = policy_statements(client('iam', region), str(config.get('Role', '')).rsplit('/', 1)[-1])
+    objects = sorted({resource for st in statements if all(a.startswith('s3:') for a in as_list(st['Action']))
+                      for resource in as_list(st.get('Resource', [])) if re.match(r'arn:aws:s3:::[^/]+/', resource)})
+    keys = properties.get('SourceObjectKeys') or []
+    expected = [f'arn:aws:s3:::{bucket["physical"]}/static/*'] if bucket is not None else []
+    archives = [o for o in objects if len(keys) == 1 and o.endswith(f'/{keys[0]}') and '*' not in o]
+    audit.check(len(archives) == 1 and sorted(set(objects) - set(archives)) == expected,
+                'its role reads exactly the source archive and writes only static/* (managed policy)',
+                '; '.join(objects))
     target = fn['properties'].get('DeadLetterConfig', {}).get('TargetArn', {})
     queues = [q for q in main.resources('AWS::SQS::Queue', r'/StaticContent/')
               if target == {'Fn::GetAtt': [q['logical'], 'Arn']}]

@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -49,16 +50,20 @@ interface DeploymentTargets {
 }
 
 /**
- * The role of the deployment function. aws-cdk-lib grants the invalidation actions on every distribution, and S3
- * actions by wildcard on every object of the destination bucket; here they are limited to the site's distribution,
- * the static folder and the actions the function performs.
+ * The role of the deployment function. aws-cdk-lib grants the invalidation actions on every distribution, S3 actions
+ * by wildcard on every object of the destination bucket, and read on every object of each source's bucket (for an
+ * asset source, the CDK asset bucket); here they are limited to the site's distribution, the static folder, the
+ * sources' archives and the actions the function performs.
  */
 class DeploymentRole extends ManagedPolicyRole {
-  /** The objects of buckets the function reads or writes (`<bucket ARN>/...*`). */
+  /** The objects of buckets the function reads or writes by wildcard (`<bucket ARN>/...*`). */
   public readonly objectResources: string[] = [];
 
   /** The objects the function writes: the static folder. */
   public readonly destinationObjects: string;
+
+  /** Reads of the sources' buckets, held until the sources' archives are known (`grantSourceReads`). */
+  private readonly sourceReads: iam.PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: iam.RoleProps, private readonly targets: DeploymentTargets) {
     super(scope, id, props);
@@ -75,10 +80,33 @@ class DeploymentRole extends ManagedPolicyRole {
       const { bucket } = this.targets;
       const resources = statement.resources.map(resource =>
         (resource === bucket.arnForObjects('*') ? this.destinationObjects : resource));
+      const exactStatement = new iam.PolicyStatement({ actions: exact, resources });
+      if (!resources.includes(this.destinationObjects)) {
+        this.sourceReads.push(exactStatement);
+        return { statementAdded: true, policyDependable: this.policy };
+      }
       this.objectResources.push(...resources.filter(resource => resource.endsWith('*')));
-      return super.addToPrincipalPolicy(new iam.PolicyStatement({ actions: exact, resources }));
+      return super.addToPrincipalPolicy(exactStatement);
     }
     return super.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * Adds the held reads of the sources' buckets, each object wildcard of an asset bucket narrowed to the archives of
+   * the assets there (their keys are content hashes, known at synthesis). A source of another kind
+   * (`Source.bucket`) keeps the read on every object of its bucket, as it gives its key only to the deployment.
+   */
+  public grantSourceReads(assets: s3assets.Asset[]) {
+    const stack = Stack.of(this);
+    const key = (value: string) => JSON.stringify(stack.resolve(value));
+    for (const statement of this.sourceReads) {
+      const resources = [...new Set(statement.resources.flatMap(resource => {
+        const archives = assets.filter(asset => key(asset.bucket.arnForObjects('*')) === key(resource));
+        return archives.length ? archives.map(asset => asset.bucket.arnForObjects(asset.s3ObjectKey)) : [resource];
+      }))];
+      this.objectResources.push(...resources.filter(resource => resource.endsWith('*')));
+      super.addToPrincipalPolicy(new iam.PolicyStatement({ actions: statement.actions, resources }));
+    }
   }
 }
 
@@ -149,6 +177,7 @@ export class StaticContentDeployment extends Construct {
       securityGroups: [securityGroup],
       memoryLimit: 512,
     });
+    role.grantSourceReads(this.deployment.node.children.filter((c): c is s3assets.Asset => c instanceof s3assets.Asset));
     for (const fn of this.deploymentFunctions(role)) {
       // One deployment at a time; failed invocations are kept.
       fn.reservedConcurrentExecutions = 1;
@@ -177,8 +206,8 @@ export class StaticContentDeployment extends Construct {
       acknowledgeFinding(role.policy, `AwsSolutions-IAM5[Resource::${resource}]`, resource === destination
         ? 'The function writes the files it finds in the archive, whose names are known only then, under the static '
           + 'folder of the static assets bucket: object writes need that folder\'s objects as resource.'
-        : 'aws-cdk-lib\'s Source.asset grants read on the CDK asset bucket\'s objects; the function reads only its '
-          + 'archive there, with the exact actions it uses.');
+        : 'Source.bucket grants read on every object of the source\'s bucket and gives the archive\'s key only to the '
+          + 'deployment; the function reads only that archive there, with the exact actions it uses.');
     }
   }
 
