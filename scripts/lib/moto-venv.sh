@@ -3,7 +3,7 @@
 # starts here: bump MOTO_VERSION, then run `npx projen verify:moto:patches` (see scripts/verify/moto/bridge/).
 # shellcheck shell=bash
 
-MOTO_VERSION=5.2.5
+MOTO_VERSION=5.2.6
 
 # moto_venv DIR: makes DIR a venv with moto[server]==MOTO_VERSION, reusing it while the installed version matches.
 moto_venv() {

@@ -8,9 +8,10 @@ checks, and prints as a PASS/FAIL table:
 - deployment: every stack of the cloud assembly (and each environment's CDKToolkit) is CREATE_COMPLETE, answers
   ListStackResources, holds the synthesized template, and lists every resource of it (only resources under a
   Condition may be absent);
-- emulator coverage: the resource types moto skipped (the bridge's placeholders, bridge/unmodelled_placeholders.py,
-  and moto's own "No Moto CloudFormation support" lines, which must agree) are exactly those of skipped-types.json,
-  each with its reason; every custom resource ran its handler successfully; no Fn::GetAtt went unresolved;
+- emulator coverage: skipped-types.json names the moto version the server ran; the resource types moto skipped (the
+  bridge's placeholders, bridge/unmodelled_placeholders.py, and moto's own "No Moto CloudFormation support" lines,
+  which must agree) are exactly those of skipped-types.json, each with its reason; every custom resource ran its
+  handler successfully; no Fn::GetAtt went unresolved;
 - server log: no HTTP 5xx, no Python traceback, no failed custom resource or dynamic reference;
 - architecture, through the service APIs (EC2, ELBv2, Auto Scaling, RDS, S3, Secrets Manager, SNS, SSM): the VPC
   and its subnets per tier (by their routes), NAT gateways, load balancer, listeners and their rules, the load
@@ -291,6 +292,9 @@ def audit_coverage(audit: Audit, stacks: list[Stack], skipped: dict[str, list[st
     variant), or {"reason": ..., "variants": [...]} for a type that only some variants skip: outside those it must
     not be skipped, and it is not stale when absent."""
     audit.section = f'Emulator coverage (skipped-types.json, {variant} variant)'
+    running = re.findall(r'moto-bridge: \d+ patches installed on moto (\S+):', log)
+    audit.check(running == [allow_list.get('moto')], 'skipped-types.json was reviewed for the moto that ran',
+                f'skipped-types.json: moto {allow_list.get("moto")}; the server: moto {", ".join(running) or "?"}')
     allowed: dict[str, str] = {}
     for resource_type, entry in allow_list.get('skippedTypes', {}).items():
         variants = entry.get('variants', []) if isinstance(entry, dict) else list(VARIANTS)
