@@ -116,6 +116,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // `tsc --noEmit -p tsconfig.dev.json` step of the test task.
       coverageProvider: 'v8',
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/examples/'],
+      // A worker per core: jest's default (cores - 1) runs a 2-core CI machine's suite in one worker. Measured on
+      // 2 cores: 270 s with one worker, 182 s with two.
+      maxWorkers: '100%',
     },
   },
 
