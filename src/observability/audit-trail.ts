@@ -59,11 +59,7 @@ export class AuditTrail extends Construct {
   constructor(scope: Construct, id: string, props: AuditTrailProps = {}) {
     super(scope, id);
     deliverServerAccessLogsByBucketPolicy(this);
-    const resources = createTrailResources(this, {
-      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      accessLogsBucket: props.accessLogsBucket,
-    });
+    const resources = createTrailResources(this, props);
     this.trail = resources.trail;
     this.bucket = resources.bucket;
     this.encryptionKey = resources.key;

@@ -284,11 +284,7 @@ export class Observability extends Construct {
 
     if (props.trail ?? true) {
       // Under this construct, not an AuditTrail of its own: the trail's bucket, key and log group keep their IDs.
-      const trail = createTrailResources(this, {
-        logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
-        removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-        accessLogsBucket: props.accessLogsBucket,
-      });
+      const trail = createTrailResources(this, props);
       this.trail = trail.trail;
       this.trailBucket = trail.bucket;
       this.trailKey = trail.key;

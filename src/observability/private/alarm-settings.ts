@@ -1,24 +1,16 @@
 import { Token } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { propError } from '../../core/errors';
-import {
-  AlarmOptions, CacheAlarmOptions, DatabaseAlarmOptions, EdgeAlarmOptions, NatGatewayAlarmOptions, WarningLevel,
-  WebTierAlarmOptions,
-} from '../alarm-options';
+import { AlarmOptions, WarningLevel } from '../alarm-options';
 import { AlarmThresholds } from '../alarm-thresholds';
+import type { ObservabilityOptions } from '../observability';
 
 /** Every alarm, named by its `AlarmThresholds` property. */
 export type AlarmName = keyof AlarmThresholds;
 
 /** The per-tier alarm options, as `ObservabilityOptions` takes them. */
-export interface AlarmOptionGroups {
-  readonly webTierAlarms?: WebTierAlarmOptions;
-  readonly databaseAlarms?: DatabaseAlarmOptions;
-  readonly cacheAlarms?: CacheAlarmOptions;
-  readonly natGatewayAlarms?: NatGatewayAlarmOptions;
-  readonly edgeAlarms?: EdgeAlarmOptions;
-  readonly thresholds?: AlarmThresholds;
-}
+export type AlarmOptionGroups = Pick<ObservabilityOptions, 'webTierAlarms' | 'databaseAlarms' | 'cacheAlarms'
+  | 'natGatewayAlarms' | 'edgeAlarms' | 'thresholds'>;
 
 /** How an alarm is created, once options, the `thresholds` shorthand and the defaults are merged and validated. */
 export interface AlarmSetting {

@@ -7,20 +7,18 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /** Average CPU utilization of an Auto Scaling group's instances, in percent, over 5 minutes. */
 export function fleetCpuUtilization(group: autoscaling.IAutoScalingGroup): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: 'AWS/EC2',
-    metricName: 'CPUUtilization',
-    dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
-    statistic: cloudwatch.Stats.AVERAGE,
-    period: FIVE_MINUTES,
-  });
+  return groupAverage('AWS/EC2', 'CPUUtilization', group);
 }
 
 /** In-service instances of an Auto Scaling group (published when its group metrics are enabled). */
 export function inServiceInstances(group: autoscaling.IAutoScalingGroup): cloudwatch.Metric {
+  return groupAverage('AWS/AutoScaling', 'GroupInServiceInstances', group);
+}
+
+function groupAverage(namespace: string, metricName: string, group: autoscaling.IAutoScalingGroup): cloudwatch.Metric {
   return new cloudwatch.Metric({
-    namespace: 'AWS/AutoScaling',
-    metricName: 'GroupInServiceInstances',
+    namespace,
+    metricName,
     dimensionsMap: { AutoScalingGroupName: group.autoScalingGroupName },
     statistic: cloudwatch.Stats.AVERAGE,
     period: FIVE_MINUTES,

@@ -8,13 +8,8 @@ import { Construct } from 'constructs';
 import { REGULATORY_PACKS, acknowledgeFinding } from '../../core/compliance';
 import { createLogBucket } from '../../core/log-bucket';
 import { createLogEncryptionKey } from '../../core/log-encryption';
+import type { AuditTrailProps } from '../audit-trail';
 
-/** The settings of a trail. */
-export interface TrailSettings {
-  readonly logRetention: logs.RetentionDays;
-  readonly removalPolicy: RemovalPolicy;
-  readonly accessLogsBucket?: s3.IBucket;
-}
 
 /** What a trail is made of. */
 export interface TrailResources {
@@ -29,8 +24,8 @@ export interface TrailResources {
  * versioned, access-logged bucket (`TrailBucket`) and a KMS-encrypted log group (`TrailLogGroup`). `AuditTrail` and
  * `Observability` make theirs here, each under its own construct IDs.
  */
-export function createTrailResources(scope: Construct, settings: TrailSettings): TrailResources {
-  const { removalPolicy } = settings;
+export function createTrailResources(scope: Construct, settings: AuditTrailProps): TrailResources {
+  const removalPolicy = settings.removalPolicy ?? RemovalPolicy.RETAIN;
   const key = new kms.Key(scope, 'TrailKey', {
     description: `Encrypts the CloudTrail log files of ${scope.node.path}`,
     enableKeyRotation: true,
@@ -92,7 +87,7 @@ export function createTrailResources(scope: Construct, settings: TrailSettings):
     removalPolicy);
   const logGroup = new logs.LogGroup(scope, 'TrailLogGroup', {
     encryptionKey: logKey,
-    retention: settings.logRetention,
+    retention: settings.logRetention ?? logs.RetentionDays.ONE_YEAR,
     removalPolicy,
   });
 

@@ -6,28 +6,13 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { IConstruct } from 'constructs';
 import { propError } from '../../core/errors';
-import { ResilientDataTier } from '../../data-tier/resilient-data-tier';
 import { SecureEdge } from '../../edge/secure-edge';
-import { NetworkFoundation } from '../../network/network-foundation';
-import { ScalableWebTier } from '../../web-tier/scalable-web-tier';
 import { ICacheMetrics } from '../cache-metrics';
+import type { ObservabilityProps } from '../observability';
 
 /** What `Observability` is given to watch: the tiers, as shorthands, or the resources themselves. */
-export interface WatchedInputs {
-  readonly network?: NetworkFoundation;
-  readonly vpc?: ec2.IVpc;
-  readonly webTier?: ScalableWebTier;
-  readonly loadBalancer?: elbv2.IApplicationLoadBalancer;
-  readonly targetGroup?: elbv2.IApplicationTargetGroup;
-  readonly autoScalingGroup?: autoscaling.IAutoScalingGroup;
-  readonly dataTier?: ResilientDataTier;
-  readonly database?: rds.IDatabaseInstance;
-  readonly readReplicas?: rds.IDatabaseInstance[];
-  readonly cache?: ICacheMetrics;
-  readonly edge?: SecureEdge;
-  readonly distribution?: cloudfront.IDistribution;
-  readonly webAclArn?: string;
-}
+export type WatchedInputs = Pick<ObservabilityProps, 'network' | 'vpc' | 'webTier' | 'loadBalancer' | 'targetGroup'
+  | 'autoScalingGroup' | 'dataTier' | 'database' | 'readReplicas' | 'cache' | 'edge' | 'distribution' | 'webAclArn'>;
 
 /** An Application Load Balancer, its target group and the Auto Scaling group behind it. */
 export interface WatchedWebTier {
