@@ -115,8 +115,8 @@ def lambda_role(name: str) -> str:
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))['Role']['Arn']
 
 
-def function(name: str, runtime: str, handler: str, files: dict[str, str], **extra: Any) -> str:
+def function(name: str, runtime: str, handler: str, files: dict[str, str]) -> str:
     """A Lambda function created through moto's CreateFunction (as the CDK CLI's assets would be); its ARN."""
     return client('lambda').create_function(
         FunctionName=name, Runtime=runtime, Role=lambda_role(name), Handler=handler,
-        Code={'ZipFile': zipped(files)}, Timeout=30, **extra)['FunctionArn']
+        Code={'ZipFile': zipped(files)}, Timeout=30)['FunctionArn']
